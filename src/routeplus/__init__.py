@@ -1,0 +1,1 @@
+"""routeplus: case management and monitoring for Route Arbeid+ and its sibling routes."""

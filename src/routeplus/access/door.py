@@ -1,0 +1,164 @@
+"""Who may see which trajectory's case file, and who may change it. Every case-file read passes here.
+
+Access is granted per trajectory: a professional sees a case file while they are on its team (and hold an
+active membership with a case role); a school coordinator also sees registrations (not yet started) of
+pupils of their own school. After a warm handover the previous team may read (never change) the new case
+file until the overlap ends (Handover.overlap_until). Policy users, researchers and functional
+administrators see no case file.
+"Not there" and "not yours" both raise Http404, and both are logged.
+"""
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from routeplus.access.policy import CASE_FILE as POLICY_CASE_FILE
+from routeplus.access.policy import policy, relation_to
+from routeplus.accounts.models import Membership, Role
+from routeplus.audit.models import Action, Result
+from routeplus.audit.services import Origin, access_log_append
+from routeplus.trajectories.models import Status, TeamMember, Trajectory
+
+CASE_FILE = "case_file"
+REGISTRATION_STATUSES = (Status.REGISTERED, Status.WAITING)
+READING_ACTIONS = frozenset({Action.READ, Action.SEARCH})
+
+
+def active_roles(user: Any) -> frozenset[str]:
+    """The roles of the user's active memberships, cached on the user object for one request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_active_roles_cache", None)
+    if cached is None:
+        cached = frozenset(Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True))
+        user._active_roles_cache = cached
+    return cached
+
+
+def _school_ids(user: Any) -> QuerySet[Membership, int]:
+    return Membership.objects.filter(
+        user=user, is_active=True, role=Role.SCHOOL_COORDINATOR, organisation__kind="school"
+    ).values_list("organisation_id", flat=True)
+
+
+def previous_team_places(user: Any, on: date) -> QuerySet[TeamMember]:
+    """The user's places on the team of a handed-over trajectory whose overlap lasts on `on`.
+
+    A place counts when it was current on the handover date (so not for someone who joined the old team
+    afterwards or had left it before) and the user still holds the role. Each place reads the successor,
+    `trajectory__handover_out__to_trajectory`; a single join, as a trajectory is handed over once.
+    """
+    handover_date = F("trajectory__handover_out__handover_date")
+    return TeamMember.objects.filter(
+        user=user,
+        role__in=active_roles(user) & Role.case_roles(),
+        trajectory__handover_out__handover_date__lte=on,
+        trajectory__handover_out__overlap_until__gte=on,
+        start_date__lte=handover_date,
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=handover_date))
+
+
+def _trajectories_on_caseload_or_readable(user: Any, *, previous_team: bool) -> QuerySet[Trajectory]:
+    """The caseload condition shared by the lists and the door; with previous_team, also the trajectories the
+    user reads because they were on the previous team and the handover's overlap has not ended."""
+    roles = active_roles(user)
+    if not roles & Role.case_roles():
+        return Trajectory.objects.none()
+    today = timezone.localdate()
+    on_team = TeamMember.objects.filter(user=user, start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    condition = Q(id__in=on_team.values("trajectory_id"))
+    if previous_team:
+        previous = previous_team_places(user, today)
+        condition |= Q(id__in=previous.values("trajectory__handover_out__to_trajectory_id"))
+    if Role.SCHOOL_COORDINATOR in roles:
+        condition |= Q(status__in=REGISTRATION_STATUSES, participant__school_id__in=_school_ids(user))
+    # A restriction of processing (GDPR art. 18, privacy app) closes the case file to everyone.
+    return Trajectory.objects.filter(condition).exclude(participant__restriction__is_active=True)
+
+
+def trajectories_visible_to(user: Any) -> QuerySet[Trajectory]:
+    """Every trajectory on the user's caseload today: the base of every selector that lists cases.
+
+    The files the previous team may still read after a handover are left out: they read them, but they are
+    not their case (see trajectories_readable_by).
+    """
+    return _trajectories_on_caseload_or_readable(user, previous_team=False)
+
+
+def trajectories_readable_by(user: Any) -> QuerySet[Trajectory]:
+    """The door's pre-filter: the caseload plus the files the user reads while a handover's overlap lasts.
+    Only the door (and the section door) use it; the policy table then has the last word."""
+    return _trajectories_on_caseload_or_readable(user, previous_team=True)
+
+
+def current_team_places(user: Any, trajectory: Trajectory) -> frozenset[tuple[str, int]]:
+    """The (role, organisation id) of the user's current places on the trajectory's team, in roles the user
+    still holds. One query, cached on the user object for one request: the door, the policy relation, the
+    management check and the visible sections all ask it."""
+    roles = active_roles(user)
+    if not roles:
+        return frozenset()
+    cache: dict[int, frozenset[tuple[str, int]]] = user.__dict__.setdefault("_team_places_cache", {})
+    if trajectory.pk not in cache:
+        today = timezone.localdate()
+        cache[trajectory.pk] = frozenset(
+            TeamMember.objects.filter(trajectory=trajectory, user=user, start_date__lte=today, role__in=roles)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            .values_list("role", "organisation_id")
+        )
+    return cache[trajectory.pk]
+
+
+def can_manage(user: Any, trajectory: Trajectory) -> bool:
+    """Case leads currently on the team change status and team; others on the team read."""
+    return any(role == Role.CASE_LEAD for role, _organisation in current_team_places(user, trajectory))
+
+
+def access_case_file(
+    *,
+    request: HttpRequest,
+    trajectory_uuid: UUID,
+    section: str = CASE_FILE,
+    action: str = Action.READ,
+    manage: bool = False,
+) -> Trajectory:
+    """Return the trajectory (with its participant) if the user may open it; log the decision either way.
+
+    With manage=True only the case lead on the team passes (status, team); any action but reading needs a
+    write grant in the user's relation to the case (so the previous team after a handover only reads).
+    Exactly one log entry per call.
+    """
+    trajectory = (
+        trajectories_readable_by(request.user)
+        .select_related("participant", "participant__school", "participant__municipality", "route", "municipality")
+        .filter(uuid=trajectory_uuid)
+        .first()
+    )
+    allowed = trajectory is not None and (not manage or can_manage(request.user, trajectory))
+    if allowed and trajectory is not None:
+        # The query above is the quick pre-filter; the policy table has the last word.
+        relation, roles = relation_to(request.user, trajectory)
+        table = policy()
+        allowed = table.allows_any(roles, relation, POLICY_CASE_FILE, "manage" if manage else "read", trajectory.status)
+        if allowed and action not in READING_ACTIONS:
+            allowed = table.allows_writing(roles, relation, trajectory.status)
+    access_log_append(
+        actor=request.user,
+        action=action,
+        result=Result.ALLOWED if allowed else Result.REFUSED,
+        origin=Origin.from_request(request),
+        object_type="trajectory",
+        object_ref=str(trajectory_uuid),
+        participant_ref=str(trajectory.participant.uuid) if trajectory is not None else "",
+        section=section,
+        purpose=request.resolver_match.view_name if request.resolver_match else "",
+    )
+    if not allowed or trajectory is None:
+        raise Http404
+    return trajectory

@@ -1,0 +1,1 @@
+"""Users, organisations, the municipalities they serve, memberships and roles."""

@@ -1,0 +1,1 @@
+"""Signals that ask a professional to act, and the worklist (Mijn werkvoorraad)."""

@@ -1,0 +1,203 @@
+"""Reading signals: the worklist, the case lead's team overview, a case's timeline events and digest counts.
+
+Every selector starts from trajectories_visible_to(user) and then keeps only signals whose data category the
+user may see on that case (access.sections), so a signal never tells more than the case file would.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from routeplus.casefile.selectors import TimelineEvent
+
+from routeplus.access.door import REGISTRATION_STATUSES, active_roles, trajectories_visible_to
+from routeplus.access.sections import role_categories
+from routeplus.accounts.models import Membership, Role
+from routeplus.alerts.models import ACTIVE_STATUSES, Signal, SignalEvent, SignalStatus
+from routeplus.alerts.rules import RULES, rule_title
+from routeplus.trajectories.models import TeamMember, Trajectory
+
+RECENT_DAYS = 14
+
+
+def _current(on: date) -> Q:
+    return Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
+def categories_by_trajectory(*, user: Any, trajectory_ids: list[int]) -> dict[int, frozenset[str]]:
+    """The categories the user sees per trajectory, in two queries (access.sections.visible_categories in bulk)."""
+    today = timezone.localdate()
+    config = role_categories()
+    held = active_roles(user)
+    result: dict[int, frozenset[str]] = defaultdict(frozenset)
+    for trajectory_id, role in TeamMember.objects.filter(
+        _current(today), user=user, trajectory_id__in=trajectory_ids, role__in=held
+    ).values_list("trajectory_id", "role"):
+        result[trajectory_id] |= config.get(role, frozenset())
+    if Role.SCHOOL_COORDINATOR in held:
+        schools = Membership.objects.filter(
+            user=user, is_active=True, role=Role.SCHOOL_COORDINATOR, organisation__kind="school"
+        ).values("organisation_id")
+        coordinator = config.get(Role.SCHOOL_COORDINATOR, frozenset())
+        for trajectory_id in Trajectory.objects.filter(
+            id__in=[i for i in trajectory_ids if i not in result],
+            status__in=REGISTRATION_STATUSES,
+            participant__school_id__in=schools,
+        ).values_list("id", flat=True):
+            result[trajectory_id] = coordinator
+    return result
+
+
+def _visible(user: Any, signals: list[Signal]) -> list[Signal]:
+    categories = categories_by_trajectory(user=user, trajectory_ids=list({s.trajectory_id for s in signals}))
+    return [s for s in signals if not s.category or s.category in categories.get(s.trajectory_id, frozenset())]
+
+
+def _base(user: Any) -> QuerySet[Signal]:
+    return Signal.objects.filter(trajectory__in=trajectories_visible_to(user)).select_related(
+        "trajectory", "trajectory__participant", "trajectory__route"
+    )
+
+
+def _open_on(on: date) -> Q:
+    # A snoozed signal whose date has passed is open again, even before the nightly run reopens it.
+    return Q(status=SignalStatus.OPEN) | Q(status=SignalStatus.SNOOZED, snoozed_until__lte=on)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    signal: Signal
+    title: str
+    what_to_do: str
+    checklist: tuple[str, ...]
+    overdue: bool
+    due_soon: bool
+
+
+def worklist(*, user: Any, on: date | None = None) -> list[WorkItem]:
+    """Open signals on the user's cases, most urgent first (due date, then oldest raised)."""
+    on = on or timezone.localdate()
+    signals = _visible(user, list(_base(user).filter(_open_on(on)).order_by("due_date", "raised_on", "id")))
+    items = []
+    for signal in signals:
+        rule = RULES.get(signal.rule)
+        items.append(
+            WorkItem(
+                signal=signal,
+                title=rule_title(signal.rule),
+                what_to_do=str(rule.what_to_do) if rule else "",
+                checklist=tuple(str(point) for point in rule.checklist) if rule else (),
+                overdue=signal.due_date < on,
+                due_soon=on <= signal.due_date <= on + timedelta(days=7),
+            )
+        )
+    return items
+
+
+def signal_for_action(*, user: Any, signal_uuid: Any) -> Signal | None:
+    """One signal the user may act on: on a visible case and in a visible category."""
+    signal = _base(user).filter(uuid=signal_uuid).first()
+    if signal is None or not _visible(user, [signal]):
+        return None
+    return signal
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    trajectory: Trajectory
+    open: int
+    overdue: int
+    snoozed: int
+    next_due: date | None
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    rows: list[TeamRow]
+    snoozed: list[Signal]
+    recent: list[Signal]
+
+
+def team_overview(*, user: Any, on: date | None = None) -> TeamOverview:
+    """For a case lead: per case they lead, the open, overdue and snoozed signals, and what the team recently did."""
+    on = on or timezone.localdate()
+    led = TeamMember.objects.filter(_current(on), user=user, role=Role.CASE_LEAD).values("trajectory_id")
+    trajectories = list(
+        trajectories_visible_to(user)
+        .filter(id__in=led)
+        .select_related("participant")
+        .order_by("participant__family_name", "participant__given_name", "id")
+    )
+    signals = _visible(
+        user,
+        list(
+            Signal.objects.filter(trajectory__in=[t.pk for t in trajectories])
+            .filter(Q(status__in=ACTIVE_STATUSES) | Q(handled_at__gte=timezone.now() - timedelta(days=RECENT_DAYS)))
+            .select_related("trajectory", "trajectory__participant", "handled_by")
+        ),
+    )
+    per_case: dict[int, list[Signal]] = defaultdict(list)
+    for signal in signals:
+        per_case[signal.trajectory_id].append(signal)
+    rows = []
+    for trajectory in trajectories:
+        own = per_case.get(trajectory.pk, [])
+        opened = [s for s in own if s.status == SignalStatus.OPEN or (s.snoozed_until and s.snoozed_until <= on)]
+        rows.append(
+            TeamRow(
+                trajectory=trajectory,
+                open=len(opened),
+                overdue=sum(1 for s in opened if s.due_date < on),
+                snoozed=sum(
+                    1 for s in own if s.status == SignalStatus.SNOOZED and s.snoozed_until and s.snoozed_until > on
+                ),
+                next_due=min((s.due_date for s in opened), default=None),
+            )
+        )
+    rows.sort(key=lambda row: (-row.overdue, row.next_due or date.max))
+    snoozed = sorted(
+        (s for s in signals if s.status == SignalStatus.SNOOZED and s.snoozed_until and s.snoozed_until > on),
+        key=lambda s: s.snoozed_until or date.max,
+    )
+    recent = sorted(
+        (s for s in signals if s.status in (SignalStatus.HANDLED, SignalStatus.DISMISSED)),
+        key=lambda s: s.handled_at or timezone.now(),
+        reverse=True,
+    )
+    return TeamOverview(rows=rows, snoozed=snoozed, recent=recent)
+
+
+def signal_events_of(*, trajectory: Trajectory, categories: frozenset[str]) -> list["TimelineEvent"]:
+    """Signals of one case and their handling, as case-timeline events (the trajectory comes from the door)."""
+    from routeplus.casefile.selectors import Kind, TimelineEvent
+
+    signals = {
+        s.pk: s for s in Signal.objects.filter(trajectory=trajectory) if not s.category or s.category in categories
+    }
+    events = SignalEvent.objects.filter(signal_id__in=list(signals)).select_related("actor").order_by("at", "id")
+    return [
+        TimelineEvent(
+            on=timezone.localtime(event.at).date(),
+            kind=Kind.SIGNAL,
+            title=f"{rule_title(signals[event.signal_id].rule)}: {SignalStatus(event.to_status).label.lower()}",
+            detail=" · ".join(part for part in (signals[event.signal_id].detail, event.note) if part),
+            by=event.actor.full_name if event.actor else "routeplus",
+            order=event.at,
+        )
+        for event in events
+    ]
+
+
+def open_signal_counts(*, user: Any, on: date | None = None) -> dict[str, int]:
+    """For the daily e-mail: numbers only, never who or what."""
+    items = worklist(user=user, on=on)
+    return {
+        "open": len(items),
+        "overdue": sum(1 for item in items if item.overdue),
+        "due_soon": sum(1 for item in items if item.due_soon),
+    }

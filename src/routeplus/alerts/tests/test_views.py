@@ -1,0 +1,214 @@
+"""The worklist pages: who sees which signals, the actions (plain and htmx), the team overview, the digest."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from routeplus.accounts.models import Role
+from routeplus.alerts.digest import digest_send, digest_subscribe
+from routeplus.alerts.engine import signals_evaluate
+from routeplus.alerts.models import Signal, SignalStatus
+from routeplus.alerts.tests.factories import contact
+from routeplus.audit.models import AccessLogEntry
+from routeplus.casefile.selectors import timeline
+from routeplus.guide.tests.factories import provision
+from routeplus.testing.factories import TrajectoryFactory, on_team, professional
+from routeplus.testing.http import logged_in
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+
+DAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(DAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def world():
+    """Two cases of one case lead with signals; a job coach on one; a case of someone else."""
+    lead = professional(Role.CASE_LEAD, full_name="Sanne Regie")
+    coach = professional(Role.JOB_COACH)
+    mine = TrajectoryFactory(
+        participant__given_name="Noor",
+        participant__family_name="Zwartjes",
+        participant__birth_date=date(2001, 1, 1),
+        start_date=date(2025, 9, 1),
+    )
+    contact(mine, date(2026, 1, 1), reached=True)  # no contact for two months (category contacts)
+    provision(mine, "youth_support", start_date=date(2025, 1, 1), end_date=date(2026, 4, 15))  # youth care ends
+    second = TrajectoryFactory(participant__birth_date=date(2008, 6, 1), start_date=date(2026, 2, 20))  # turns 18
+    on_team(lead, mine)
+    on_team(lead, second)
+    on_team(coach, mine, role=Role.JOB_COACH)
+    others = TrajectoryFactory(participant__family_name="Anders", participant__birth_date=date(2008, 5, 1))
+    on_team(professional(Role.CASE_LEAD), others)
+    signals_evaluate(on=DAY)
+    return lead, coach, mine, second, others
+
+
+def test_worklist_shows_my_open_signals_most_urgent_first(world):
+    lead, _coach, mine, second, _others = world
+    response = logged_in(lead).get(reverse("alerts:worklist"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Anders" not in content  # not my case
+    rows = [row["item"].signal.rule for row in response.context["rows"]]
+    assert rows == ["no_contact", "provision_ending", "transition_18"]  # by due date
+    assert "te laat" in content  # the overdue one says so in words
+    assert reverse("trajectories:case_file", args=[mine.uuid]) in content
+    assert str(second.participant.uuid) not in response.request["PATH_INFO"]
+
+
+def test_job_coach_does_not_see_signals_of_hidden_categories(world):
+    _lead, coach, _mine, _second, _others = world
+    rules = [r["item"].signal.rule for r in logged_in(coach).get(reverse("alerts:worklist")).context["rows"]]
+    assert rules == ["no_contact"]  # youth care (provision) is not the job coach's to see
+    youth = Signal.objects.get(rule="provision_ending")
+    response = logged_in(coach).post(
+        reverse("alerts:act", args=[youth.uuid, "afhandelen"]), {"action_taken": "x", "version": youth.version}
+    )
+    assert response.status_code == 404
+    assert Signal.objects.get(pk=youth.pk).status == SignalStatus.OPEN
+
+
+def test_empty_worklist_says_so():
+    response = logged_in(professional(Role.JOB_COACH)).get(reverse("alerts:worklist"))
+    assert "Niets te doen. Goed bezig." in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.POLICY, Role.RESEARCHER, Role.FUNCTIONAL_ADMIN])
+def test_roles_without_case_files_have_no_worklist(role):
+    assert logged_in(professional(role)).get(reverse("alerts:worklist")).status_code == 403
+
+
+def test_handle_with_htmx_swaps_the_row_and_logs_access(world):
+    lead, _coach, mine, _second, _others = world
+    signal = Signal.objects.get(rule="no_contact", trajectory=mine)
+    url = reverse("alerts:act", args=[signal.uuid, "afhandelen"])
+    response = logged_in(lead).post(
+        url, {"action_taken": "Huisbezoek gedaan", "version": signal.version}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert 'role="status"' in response.content.decode() and "afgehandeld" in response.content.decode()
+    signal.refresh_from_db()
+    assert (signal.status, signal.action_taken, signal.handled_by) == (SignalStatus.HANDLED, "Huisbezoek gedaan", lead)
+    entry = AccessLogEntry.objects.filter(object_ref=str(mine.uuid), section="signals").get()
+    assert entry.result == "allowed"
+
+
+def test_snooze_without_reason_keeps_the_input_and_explains(world):
+    lead, _coach, _mine, second, _others = world
+    signal = Signal.objects.get(rule="transition_18", trajectory=second)
+    url = reverse("alerts:act", args=[signal.uuid, "uitstellen"])
+    until = (DAY + timedelta(days=10)).isoformat()
+    response = logged_in(lead).post(
+        url, {"until": until, "reason": "", "version": signal.version}, HTTP_HX_REQUEST="true"
+    )
+    content = response.content.decode()
+    assert "_reason_error" in content and 'aria-invalid="true"' in content  # the error is linked to its field
+    assert until in content  # what was typed stays
+    assert Signal.objects.get(pk=signal.pk).status == SignalStatus.OPEN
+    plain = logged_in(lead).post(url, {"until": until, "reason": "Na de zomer", "version": signal.version})
+    assert plain.status_code == 302
+    signal.refresh_from_db()
+    assert (signal.status, signal.snoozed_until, signal.reason) == (
+        SignalStatus.SNOOZED,
+        DAY + timedelta(days=10),
+        "Na de zomer",
+    )
+
+
+def test_other_peoples_signals_are_404(world):
+    lead, *_rest, others = world
+    signal = Signal.objects.filter(trajectory=others).first()
+    response = logged_in(lead).post(
+        reverse("alerts:act", args=[signal.uuid, "niet-nodig"]), {"reason": "x", "version": signal.version}
+    )
+    assert response.status_code == 404
+    assert Signal.objects.get(pk=signal.pk).status == SignalStatus.OPEN
+
+
+def test_team_overview_for_the_case_lead_only(world):
+    lead, coach, *_ = world
+    response = logged_in(lead).get(reverse("alerts:team"))
+    assert response.status_code == 200
+    rows = response.context["overview"].rows
+    assert sorted(row.open for row in rows) == [1, 2]
+    assert logged_in(coach).get(reverse("alerts:team")).status_code == 403
+
+
+def test_timeline_events_show_the_signal_and_its_handling(world):
+    lead, _coach, mine, *_ = world
+    signal = Signal.objects.get(rule="no_contact", trajectory=mine)
+    logged_in(lead).post(
+        reverse("alerts:act", args=[signal.uuid, "afhandelen"]), {"action_taken": "Gebeld", "version": 1}
+    )
+    events = [e for e in timeline(user=lead, trajectory=mine) if e.kind == "signal"]
+    texts = [(e.title, e.by) for e in events]
+    assert ("Al lang geen contact: open", "routeplus") in texts
+    assert ("Al lang geen contact: afgehandeld", "Sanne Regie") in texts
+
+
+def test_daily_digest_has_counts_and_a_link_but_no_personal_data(world):
+    lead, *_ = world
+    digest_subscribe(user=lead, active=True)
+    assert digest_send(on=DAY) == 1
+    assert digest_send(on=DAY) == 0  # once a day
+    [message] = mail.outbox
+    assert "3 open signaleringen" in message.body
+    assert "/werkvoorraad/" in message.body
+    for forbidden in ("Noor", "Zwartjes", "18 jaar", "Jeugdhulp"):
+        assert forbidden not in message.body and forbidden not in message.subject
+
+
+def test_digest_toggle(world):
+    lead, *_ = world
+    client = logged_in(lead)
+    client.post(reverse("alerts:digest"), {"active": "on"})
+    assert lead.signal_digest.is_active
+    client.post(reverse("alerts:digest"), {})
+    lead.signal_digest.refresh_from_db()
+    assert not lead.signal_digest.is_active
+
+
+def test_worklist_query_count_does_not_grow(world, django_assert_max_num_queries):
+    lead, *_ = world
+    client = logged_in(lead)
+    client.get(reverse("alerts:worklist"))
+    with django_assert_max_num_queries(20) as small:
+        client.get(reverse("alerts:worklist"))
+    for _ in range(5):
+        extra = TrajectoryFactory(start_date=date(2025, 1, 1), participant__birth_date=date(2008, 7, 1))
+        on_team(lead, extra)
+    signals_evaluate(on=DAY)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("alerts:worklist"))
+
+
+def test_a_case_file_write_reevaluates_the_signals_once_committed(django_capture_on_commit_callbacks):
+    from routeplus.casefile.services import contact_moment_record
+
+    lead = professional(Role.CASE_LEAD)
+    trajectory = TrajectoryFactory(participant__birth_date=date(2000, 1, 1))
+    on_team(lead, trajectory)
+    signals_evaluate(on=DAY, trajectories=[trajectory])
+    open_before = Signal.objects.filter(trajectory=trajectory, rule="no_contact", status="open").count()
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_moment_record(
+            actor=lead,
+            trajectory=trajectory,
+            at=timezone.now(),
+            channel="phone",
+            with_whom="participant",
+            reached=True,
+            summary="Gebeld",
+        )
+    assert open_before == 1
+    assert not Signal.objects.filter(trajectory=trajectory, rule="no_contact", status="open").exists()

@@ -1,0 +1,71 @@
+"""The measurements inside the benchmark database: query counts, the monitor's floor, the import's floor."""
+
+import re
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.test import override_settings
+
+from routeplus.benchmark import phases
+from routeplus.benchmark.synth import Plan, build
+
+pytestmark = pytest.mark.django_db
+
+
+def _prepared(size: int) -> dict:
+    with transaction.atomic():
+        built = build(size)
+        prepared = phases.prepare_pages({"size": size, **asdict(built)})
+        transaction.set_rollback(True)
+    return prepared
+
+
+@override_settings(ROOT_URLCONF="routeplus.benchmark.tests.urls")
+def test_queries_per_page_do_not_grow_with_the_data() -> None:
+    small, large = _prepared(60), _prepared(400)
+
+    def counts(prepared: dict) -> dict:
+        return {k: p["queries"] for k, p in prepared["pages"].items() if p["kind"] != "absent"}
+
+    assert small["errors"] == [] and large["errors"] == []
+    assert {"trivial", "caseload_floor", "caseload", "case_file"} <= set(counts(large))
+    assert counts(small) == counts(large)
+    assert large["floor_rows_match"] and large["caseload_rows"] > 0
+    # The results file never holds a session's signed data or any other long literal of a statement.
+    recorded = [q["sql"] for p in large["pages"].values() for q in p.get("slowest_queries", [])]
+    literals = [lit for sql in recorded for lit in re.findall(r"'(?:[^']|'')*'", sql)]
+    assert recorded and literals and all(len(lit) <= 30 for lit in literals)
+    # Every load target carries a real session cookie.
+    cookie, path = large["pages"]["caseload"]["targets"][0]
+    assert "=" in cookie and path.startswith("/")
+
+
+def test_the_phases_refuse_a_database_that_is_not_a_benchmark_database() -> None:
+    with pytest.raises(ImproperlyConfigured):
+        phases.guard()
+    with override_settings(ROUTEPLUS_BENCHMARK=True), pytest.raises(ImproperlyConfigured):
+        phases.guard()  # the test database's name holds no "bench"
+
+
+def test_duckdb_computes_the_monitors_figures(tmp_path: Path) -> None:
+    build(300)
+    out = phases.monitor_against_duckdb(tmp_path, repeat=1)
+    assert out["duckdb_figures"]["deelnemers_actueel"] > 0
+    assert sum(out["duckdb_figures"].get(t, 0) for t in ("arbeid", "uitval", "entree")) > 0
+    if "absent" not in out["monitor"]:
+        assert out["disagreements"] == {}
+        assert out["monitor"]["queries"] >= 1
+
+
+def test_register_written_for_the_benchmark_imports_completely(tmp_path: Path) -> None:
+    build(100)
+    out = phases.import_against_bare_insert(tmp_path, participants=40)
+    if "absent" in out:
+        pytest.fail(out["absent"])
+    assert "error" not in out, out.get("error")
+    assert out["import"]["created"] == sum(out["rows"].values())
+    assert out["bare_insert"]["rows"] == sum(out["rows"].values())
+    assert Plan(100).participants == 100

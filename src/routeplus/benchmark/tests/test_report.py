@@ -1,0 +1,61 @@
+"""Verdicts on the targets and the Markdown summary, from a results dictionary."""
+
+from routeplus.benchmark import report
+
+
+def _run(users: int, rps: float, p95: float, errors: int = 0) -> dict:
+    return {
+        "connections": users,
+        "requests": int(rps * 20),
+        "rps": rps,
+        "p50_ms": p95 / 2,
+        "p95_ms": p95,
+        "p99_ms": p95 * 1.5,
+        "errors": errors,
+    }
+
+
+RESULT = {
+    "started_at": "2026-11-29T10:00:00+00:00",
+    "database": "postgresql",
+    "size": 100_000,
+    "options": {"workers": 2, "duration_s": 20},
+    "pages": {
+        "caseload_floor": {"runs": [_run(2, 400, 6), _run(16, 500, 40)]},
+        "caseload": {"runs": [_run(2, 150, 15), _run(16, 200, 90)]},
+        "case_file": {"runs": [_run(2, 50, 45), _run(16, 100, 180, errors=3)]},
+        "worklist": {"absent": "no worklist page"},
+    },
+    "monitor": {"ratio_to_floor": 2.5, "monitor": {}},
+    "import": {
+        "rows": {"participants": 8000},
+        "import": {"seconds": 1.0, "rows_per_second": 8000},
+        "bare_insert": {"seconds": 0.1, "rows_per_second": 80000},
+        "ratio_to_floor": 10.0,
+    },
+    "queries_equal": True,
+    "queries": {
+        "small": {"participants": 100, "pages": {"caseload": 9}},
+        "main": {"participants": 100_000, "pages": {"caseload": 9}},
+    },
+    "errors": [],
+}
+
+
+def test_verdicts() -> None:
+    got = {t["target"]: t["verdict"] for t in report.targets(RESULT)}
+    assert got["caseload: p95 < 100 ms at 16 users, 0 errors"] == "met"
+    assert got["case_file: p95 < 100 ms at 16 users, 0 errors"] == "NOT met"
+    assert got["caseload: cost ≤ 4× the minimal page"] == "met"  # 500 / 200 = 2.5
+    assert got["case_file: cost ≤ 4× the minimal page"] == "NOT met"  # 500 / 100 = 5
+    assert got["monitor: ≤ 3× DuckDB on Parquet"] == "met"
+    assert got["register import ≥ 10,000 validated rows/s"] == "NOT met"
+    assert got["queries per page equal at 100 and at the run's size"] == "met"
+    assert len(got) == 7
+
+
+def test_markdown_names_absent_pages_and_ratios() -> None:
+    text = report.markdown({**RESULT, "targets": report.targets(RESULT)})
+    assert "not measured: no worklist page" in text
+    assert "| caseload (50 rows) | 16 | 200 | 45.0 | 90.0 | 135.0 | 0 | 2.5 | 9 |" in text
+    assert "NOT met" in text

@@ -1,0 +1,486 @@
+"""Reading the case file for the pages: only the sections and rows the user may see, with a fixed number of
+queries whatever the length of the history. The trajectory always comes from the access door."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When, Window
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from routeplus.access.sections import (
+    ALL_CATEGORIES,
+    Section,
+    visible_categories,
+    visible_result_types,
+    visible_sections,
+)
+from routeplus.casefile.models import (
+    Bottleneck,
+    BottleneckStatus,
+    ContactMoment,
+    DevelopmentPlan,
+    Employer,
+    GoalReview,
+    GoalStatus,
+    LearningGoal,
+    Placement,
+    ProposalStatus,
+    Provision,
+    ProvisionStatus,
+    Result,
+    ResultProposal,
+)
+from routeplus.trajectories.models import StatusChange, TeamMember, Trajectory
+
+RECENT_CONTACTS = 5
+# The overview shows at most this many rows per section (open goals and the newest rows first); the section's
+# own page shows them all. Keeps the overview's cost independent of the length of the history.
+OVERVIEW_ROWS = 10
+
+
+@dataclass
+class CaseFileSections:
+    """What the case-file overview shows of each section; hidden sections stay empty and say so."""
+
+    sections: set[str]
+    categories: frozenset[str]
+    plan: DevelopmentPlan | None = None
+    goals: list[LearningGoal] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
+    provisions: list[Provision] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    proposals: list[ResultProposal] = field(default_factory=list)
+    contacts: list[ContactMoment] = field(default_factory=list)
+    contacts_total: int = 0
+    contacts_failed_in_row: int = 0
+    bottlenecks: list[Bottleneck] = field(default_factory=list)
+    # Sections with more rows than the overview shows (the rest is on the section's own page).
+    more: set[str] = field(default_factory=set)
+
+    def shows(self, section: str) -> bool:
+        return section in self.sections
+
+    # For templates, which cannot pass arguments.
+    shows_plan = property(lambda self: Section.PLAN in self.sections)
+    shows_placements = property(lambda self: Section.PLACEMENTS in self.sections)
+    shows_provisions = property(lambda self: Section.PROVISIONS in self.sections)
+    shows_results = property(lambda self: Section.RESULTS in self.sections)
+    shows_contacts = property(lambda self: Section.CONTACTS in self.sections)
+    shows_bottlenecks = property(lambda self: Section.BOTTLENECKS in self.sections)
+    shows_timeline = property(lambda self: Section.TIMELINE in self.sections)
+    more_goals = property(lambda self: Section.PLAN in self.more)
+    more_placements = property(lambda self: Section.PLACEMENTS in self.more)
+    more_provisions = property(lambda self: Section.PROVISIONS in self.more)
+    more_results = property(lambda self: Section.RESULTS in self.more)
+    more_bottlenecks = property(lambda self: Section.BOTTLENECKS in self.more)
+    overview_rows = OVERVIEW_ROWS
+
+    @property
+    def partly_hidden(self) -> bool:
+        """Some categories are hidden for this user, so mixed sections may leave rows out."""
+        return self.categories != ALL_CATEGORIES
+
+
+def goals_with_reviews(trajectory: Trajectory) -> QuerySet[LearningGoal]:
+    return (
+        LearningGoal.objects.filter(trajectory=trajectory)
+        .select_related("owner")
+        .prefetch_related(Prefetch("reviews", queryset=GoalReview.objects.select_related("reviewed_by")))
+        .order_by("status", "target_date", "created_at", "id")
+    )
+
+
+def placements_of(trajectory: Trajectory) -> QuerySet[Placement]:
+    return Placement.objects.filter(trajectory=trajectory).select_related("employer").order_by("-start_date", "-id")
+
+
+def provisions_of(trajectory: Trajectory, categories: frozenset[str]) -> QuerySet[Provision]:
+    return (
+        Provision.objects.filter(trajectory=trajectory, kind__category__in=categories)
+        .select_related("kind")
+        .order_by("kind__domain", "-created_at", "-id")
+    )
+
+
+def results_of(trajectory: Trajectory, categories: frozenset[str]) -> QuerySet[Result]:
+    return (
+        Result.objects.filter(trajectory=trajectory, type__in=visible_result_types(categories))
+        .select_related("placement__employer", "provision__kind", "recorded_by")
+        .order_by("start_date", "id")
+    )
+
+
+def open_proposals_of(trajectory: Trajectory, categories: frozenset[str]) -> QuerySet[ResultProposal]:
+    return (
+        ResultProposal.objects.filter(
+            trajectory=trajectory, status=ProposalStatus.OPEN, type__in=visible_result_types(categories)
+        )
+        .select_related("placement__employer", "provision__kind")
+        .order_by("start_date", "id")
+    )
+
+
+def contacts_of(trajectory: Trajectory) -> QuerySet[ContactMoment]:
+    return ContactMoment.objects.filter(trajectory=trajectory).select_related("recorded_by").order_by("-at", "-id")
+
+
+def bottlenecks_of(trajectory: Trajectory) -> QuerySet[Bottleneck]:
+    return Bottleneck.objects.filter(trajectory=trajectory).select_related("recorded_by").order_by("-noticed_on", "-id")
+
+
+def failed_contacts_in_row(contacts: Iterable[ContactMoment]) -> int:
+    """How many of the latest attempts (newest first) in a row failed to reach anyone."""
+    count = 0
+    for contact in contacts:
+        if contact.reached:
+            break
+        count += 1
+    return count
+
+
+def _bounded(data: CaseFileSections, section: str, rows: QuerySet[Any]) -> list[Any]:
+    """At most OVERVIEW_ROWS rows; one more is fetched to know whether the section has more."""
+    found = list(rows[: OVERVIEW_ROWS + 1])
+    if len(found) > OVERVIEW_ROWS:
+        data.more.add(section)
+    return found[:OVERVIEW_ROWS]
+
+
+def case_file_sections(*, user: Any, trajectory: Trajectory) -> CaseFileSections:
+    """The overview of every visible section; one or two queries per section, none per row, and at most
+    OVERVIEW_ROWS rows per section (open goals first, then the newest rows), whatever the length of the history."""
+    categories = visible_categories(user, trajectory)
+    sections = visible_sections(user, trajectory)
+    data = CaseFileSections(sections=sections, categories=categories)
+    if Section.PLAN in sections:
+        data.plan = DevelopmentPlan.objects.filter(trajectory=trajectory).first()
+        open_first = Case(When(status=GoalStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+        # The overview's progress line needs only the scores of the reviews (the goal's page shows who and why).
+        goals = (
+            LearningGoal.objects.filter(trajectory=trajectory)
+            .select_related("owner")
+            .prefetch_related(Prefetch("reviews", queryset=GoalReview.objects.only("id", "goal_id", "score")))
+            .order_by(open_first, "status", "target_date", "created_at", "id")
+        )
+        data.goals = _bounded(data, Section.PLAN, goals)
+    if Section.PLACEMENTS in sections:
+        data.placements = _bounded(data, Section.PLACEMENTS, placements_of(trajectory))
+    if Section.PROVISIONS in sections:
+        data.provisions = _bounded(data, Section.PROVISIONS, provisions_of(trajectory, categories))
+    if Section.RESULTS in sections:
+        # The newest results, shown oldest first like the results page.
+        newest = results_of(trajectory, categories).order_by("-start_date", "-id")
+        data.results = _bounded(data, Section.RESULTS, newest)[::-1]
+        data.proposals = list(open_proposals_of(trajectory, categories))
+    if Section.CONTACTS in sections:
+        # The total comes with the rows (a window over all the trajectory's contacts, counted before the limit).
+        recent: list[Any] = list(contacts_of(trajectory).annotate(total=Window(Count("id")))[:20])
+        data.contacts = recent[:RECENT_CONTACTS]
+        data.contacts_failed_in_row = failed_contacts_in_row(recent)
+        data.contacts_total = recent[0].total if recent else 0
+    if Section.BOTTLENECKS in sections:
+        data.bottlenecks = _bounded(data, Section.BOTTLENECKS, bottlenecks_of(trajectory))
+    return data
+
+
+def employer_list(*, search: str = "") -> QuerySet[Employer]:
+    """Employers are shared across trajectories; the count of running placements helps coaches choose."""
+    qs = Employer.objects.annotate(
+        running=Count("placements", filter=Q(placements__status="running"), distinct=True)
+    ).order_by("name", "id")
+    for term in search.split():
+        qs = qs.filter(Q(name__icontains=term) | Q(city__icontains=term) | Q(sector__icontains=term))
+    return qs
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Timeline
+
+
+class Kind:
+    STATUS = "status"
+    TEAM = "team"
+    GOAL = "goal"
+    REVIEW = "review"
+    PLACEMENT = "placement"
+    PROVISION = "provision"
+    RESULT = "result"
+    CONTACT = "contact"
+    BOTTLENECK = "bottleneck"
+    SIGNAL = "signal"
+
+
+KIND_LABELS = {
+    Kind.STATUS: gettext_lazy("Status"),
+    Kind.TEAM: gettext_lazy("Team"),
+    Kind.GOAL: gettext_lazy("Leerdoelen"),
+    Kind.REVIEW: gettext_lazy("Evaluaties"),
+    Kind.PLACEMENT: gettext_lazy("Stages en werk"),
+    Kind.PROVISION: gettext_lazy("Voorzieningen"),
+    Kind.RESULT: gettext_lazy("Resultaten"),
+    Kind.CONTACT: gettext_lazy("Contacten"),
+    Kind.BOTTLENECK: gettext_lazy("Knelpunten"),
+    Kind.SIGNAL: gettext_lazy("Signaleringen"),
+}
+# The section a kind belongs to; None: part of the case file itself, visible to whoever may open it.
+KIND_SECTION: dict[str, str | None] = {
+    Kind.STATUS: None,
+    Kind.TEAM: None,
+    Kind.GOAL: Section.PLAN,
+    Kind.REVIEW: Section.PLAN,
+    Kind.PLACEMENT: Section.PLACEMENTS,
+    Kind.PROVISION: Section.PROVISIONS,
+    Kind.RESULT: Section.RESULTS,
+    Kind.CONTACT: Section.CONTACTS,
+    Kind.BOTTLENECK: Section.BOTTLENECKS,
+    Kind.SIGNAL: None,  # each signal carries its own data category, filtered row by row
+}
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    on: date
+    kind: str
+    title: str
+    detail: str = ""
+    by: str = ""
+    order: datetime = field(default_factory=timezone.now, compare=False)
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+
+def timeline_kinds(*, user: Any, trajectory: Trajectory) -> list[str]:
+    """The kinds of event this user may see in this case file, in display order."""
+    sections = visible_sections(user, trajectory)
+    return [kind for kind, section in KIND_SECTION.items() if section is None or section in sections]
+
+
+def _midnight(on: date) -> datetime:
+    return timezone.make_aware(datetime.combine(on, time.min))
+
+
+def timeline(*, user: Any, trajectory: Trajectory, kinds: Iterable[str] | None = None) -> list[TimelineEvent]:
+    """Everything that happened in the trajectory, newest first: one query per kind, merged in Python."""
+    allowed = timeline_kinds(user=user, trajectory=trajectory)
+    wanted = [k for k in allowed if kinds is None or k in set(kinds)] if kinds else allowed
+    categories = visible_categories(user, trajectory)
+    events: list[TimelineEvent] = []
+    for kind in wanted:
+        events.extend(_EVENTS[kind](trajectory, categories))
+    events.sort(key=lambda e: (e.on, e.order), reverse=True)
+    return events
+
+
+def _status_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+    rows = StatusChange.objects.filter(trajectory=trajectory).select_related("changed_by")
+    return [
+        TimelineEvent(
+            on=row.effective_date,
+            kind=Kind.STATUS,
+            title=_("Status: %(status)s") % {"status": row.get_to_status_display()},
+            detail=row.reason,
+            by=row.changed_by.full_name,
+            order=row.changed_at,
+        )
+        for row in rows
+    ]
+
+
+def _team_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+    events = []
+    for row in TeamMember.objects.filter(trajectory=trajectory).select_related("user", "organisation"):
+        who = f"{row.user.full_name} ({row.get_role_display()}, {row.organisation.name})"
+        events.append(
+            TimelineEvent(
+                on=row.start_date,
+                kind=Kind.TEAM,
+                title=_("In het team: %(who)s") % {"who": who},
+                order=_midnight(row.start_date),
+            )
+        )
+        if row.end_date:
+            events.append(
+                TimelineEvent(
+                    on=row.end_date,
+                    kind=Kind.TEAM,
+                    title=_("Uit het team: %(who)s") % {"who": who},
+                    order=_midnight(row.end_date),
+                )
+            )
+    return events
+
+
+def _goal_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+    rows = LearningGoal.objects.filter(trajectory=trajectory).select_related("created_by")
+    return [
+        TimelineEvent(
+            on=timezone.localdate(row.created_at),
+            kind=Kind.GOAL,
+            title=_("Leerdoel (%(area)s): %(description)s")
+            % {"area": row.get_area_display(), "description": row.description},
+            detail=row.get_status_display() if row.status != GoalStatus.OPEN else "",
+            by=row.created_by.full_name,
+            order=row.created_at,
+        )
+        for row in rows
+    ]
+
+
+def _review_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+    rows = GoalReview.objects.filter(goal__trajectory=trajectory).select_related("goal", "reviewed_by")
+    return [
+        TimelineEvent(
+            on=row.reviewed_on,
+            kind=Kind.REVIEW,
+            title=_("Evaluatie: %(score)s - %(goal)s")
+            % {"score": row.get_score_display(), "goal": row.goal.description},
+            detail=row.note,
+            by=row.reviewed_by.full_name,
+            order=row.created_at,
+        )
+        for row in rows
+    ]
+
+
+def _placement_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+    events = []
+    for row in Placement.objects.filter(trajectory=trajectory).select_related("employer", "created_by"):
+        what = f"{row.get_kind_display()} bij {row.employer.name}"
+        events.append(
+            TimelineEvent(
+                on=row.start_date,
+                kind=Kind.PLACEMENT,
+                title=_("Start: %(what)s") % {"what": what},
+                by=row.created_by.full_name,
+                order=row.created_at,
+            )
+        )
+        if row.end_date:
+            events.append(
+                TimelineEvent(
+                    on=row.end_date,
+                    kind=Kind.PLACEMENT,
+                    title=_("Einde: %(what)s (%(status)s)") % {"what": what, "status": row.get_status_display()},
+                    detail=row.evaluation,
+                    order=row.created_at,
+                )
+            )
+    return events
+
+
+def _provision_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+    events = []
+    rows = Provision.objects.filter(trajectory=trajectory, kind__category__in=categories).select_related(
+        "kind", "created_by"
+    )
+    for row in rows:
+        name = row.kind.name
+        steps = [
+            (row.applied_on, _("Aangevraagd: %(name)s")),
+            (row.decided_on, _("Besluit: %(name)s - %(status)s")),
+            (row.end_date if row.status == ProvisionStatus.ENDED else None, _("Beëindigd: %(name)s")),
+        ]
+        for on, title in steps:
+            if on is not None:
+                events.append(
+                    TimelineEvent(
+                        on=on,
+                        kind=Kind.PROVISION,
+                        title=title % {"name": name, "status": row.get_status_display()},
+                        detail=row.decision_reference,
+                        by=row.created_by.full_name,
+                        order=row.created_at,
+                    )
+                )
+        if row.applied_on is None and row.decided_on is None:
+            on = row.start_date or timezone.localdate(row.created_at)
+            events.append(
+                TimelineEvent(
+                    on=on,
+                    kind=Kind.PROVISION,
+                    title=_("%(name)s - %(status)s") % {"name": name, "status": row.get_status_display()},
+                    by=row.created_by.full_name,
+                    order=row.created_at,
+                )
+            )
+    return events
+
+
+def _result_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+    rows = Result.objects.filter(trajectory=trajectory, type__in=visible_result_types(categories)).select_related(
+        "recorded_by"
+    )
+    return [
+        TimelineEvent(
+            on=row.start_date,
+            kind=Kind.RESULT,
+            title=_("Resultaat: %(type)s") % {"type": row.get_type_display()},
+            detail=row.note,
+            by=row.recorded_by.full_name if row.recorded_by else "",
+            order=row.created_at,
+        )
+        for row in rows
+    ]
+
+
+def _contact_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+    rows = ContactMoment.objects.filter(trajectory=trajectory).select_related("recorded_by")
+    return [
+        TimelineEvent(
+            on=timezone.localdate(row.at),
+            kind=Kind.CONTACT,
+            title=(_("Contact: %(channel)s met %(whom)s") if row.reached else _("Niet bereikt: %(channel)s, %(whom)s"))
+            % {"channel": row.get_channel_display().lower(), "whom": row.get_with_whom_display().lower()},
+            detail=row.summary,
+            by=row.recorded_by.full_name,
+            order=row.at,
+        )
+        for row in rows
+    ]
+
+
+def _bottleneck_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+    rows = Bottleneck.objects.filter(trajectory=trajectory).select_related("recorded_by")
+    return [
+        TimelineEvent(
+            on=row.noticed_on,
+            kind=Kind.BOTTLENECK,
+            title=_("Knelpunt: %(category)s (%(domains)s)")
+            % {"category": row.get_category_display(), "domains": ", ".join(row.domain_labels())},
+            detail=row.description + (f" - {row.get_status_display()}" if row.status != BottleneckStatus.OPEN else ""),
+            by=row.recorded_by.full_name,
+            order=row.created_at,
+        )
+        for row in rows
+    ]
+
+
+def _signal_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+    from routeplus.alerts.selectors import signal_events_of
+
+    return signal_events_of(trajectory=trajectory, categories=categories)
+
+
+_EVENTS = {
+    Kind.STATUS: _status_events,
+    Kind.TEAM: _team_events,
+    Kind.GOAL: _goal_events,
+    Kind.REVIEW: _review_events,
+    Kind.PLACEMENT: _placement_events,
+    Kind.PROVISION: _provision_events,
+    Kind.RESULT: _result_events,
+    Kind.CONTACT: _contact_events,
+    Kind.BOTTLENECK: _bottleneck_events,
+    Kind.SIGNAL: _signal_events,
+}
+
+
+def visible_sections_for(user: Any, trajectory: Trajectory) -> set[str]:
+    """The sections for the case-file navigation."""
+    return visible_sections(user, trajectory)

@@ -1,0 +1,1 @@
+"""Settings profiles: base (shared), dev (default), test and production."""

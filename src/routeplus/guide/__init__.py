@@ -1,0 +1,1 @@
+"""The guide (wegwijzer): rules per age and situation, each with its source."""

@@ -1,0 +1,1 @@
+"""The monitor: the council table for any reference date, the register import, charts and exports."""

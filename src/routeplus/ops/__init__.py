@@ -1,0 +1,1 @@
+"""Running it for real: health checks, backups and restore, fault and load drills."""

@@ -1,0 +1,1 @@
+"""The young people (participants) and their personal data."""

@@ -1,0 +1,1 @@
+"""Privacy by design: processing register, legal basis and consent, retention, data-subject and research exports."""

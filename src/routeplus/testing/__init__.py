@@ -1,0 +1,1 @@
+"""Shared test support: factories, fixtures and the browser harness. Imported only by tests."""

@@ -1,0 +1,1 @@
+"""Routes, trajectories, their status history and the team around each trajectory."""

@@ -1,0 +1,124 @@
+"""Forms of the caseload, status changes and the team."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.forms.models import ModelChoiceIterator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from routeplus.accounts.models import Municipality, Role, User
+from routeplus.trajectories.models import Route, Status, Trajectory
+from routeplus.ui.widgets import DateInput
+
+
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+class CaseloadFilterForm(forms.Form):
+    """Filters live in the URL so a view can be bookmarked; they never carry personal data."""
+
+    route = forms.ChoiceField(label=_("Route"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Alle")), *Status.choices])
+    municipality = forms.ChoiceField(label=_("Gemeente"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sorteren op"),
+        required=False,
+        choices=[
+            ("name", _("Naam (A-Z)")),
+            ("-name", _("Naam (Z-A)")),
+            ("age", _("Leeftijd (jong eerst)")),
+            ("-age", _("Leeftijd (oud eerst)")),
+            ("-registered", _("Aanmelddatum (nieuw eerst)")),
+            ("registered", _("Aanmelddatum (oud eerst)")),
+            ("status", _("Status")),
+            ("route", _("Route")),
+        ],
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "route").choices = [("", _("Alle"))] + [(r.code, r.name) for r in Route.objects.all()]
+        choice_field(self, "municipality").choices = [("", _("Alle"))] + [
+            # Only the municipalities the user's organisations serve: a national list would be long and useless.
+            (m.cbs_code, m.name)
+            for m in Municipality.objects.filter(
+                organisations__memberships__user=user, organisations__memberships__is_active=True
+            ).distinct()
+        ]
+
+
+class SearchForm(forms.Form):
+    """Search by name is posted and kept in the session, so a name never lands in a URL or access log."""
+
+    q = forms.CharField(label=_("Zoek op naam"), required=False, max_length=100)
+
+
+# Admission to intake takes a funded place: it goes through the waiting list (routeplus.intake), in turn and
+# never past capacity, not through this form.
+ADMISSION_VIA_INTAKE = frozenset({Status.INTAKE})
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Nieuwe status"))
+    effective_date = forms.DateField(label=_("Per datum"), widget=DateInput(), initial=timezone.localdate)
+    reason = forms.CharField(
+        label=_("Reden"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Verplicht bij afsluiten en heropenen."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, trajectory: Trajectory, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "to_status").choices = [
+            (s, Status(s).label) for s in trajectory.allowed_transitions() if s not in ADMISSION_VIA_INTAKE
+        ]
+        self.fields["version"].initial = trajectory.version
+
+
+class ListedChoices(ModelChoiceIterator):
+    """The options from one plain query, not a server-side cursor (DECLARE, FETCH, CLOSE: three round trips on
+    PostgreSQL for a list of a few dozen colleagues)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class TeamAddForm(forms.Form):
+    """Adding a professional to the team; the choice is limited to those serving the case's municipality."""
+
+    user = forms.ModelChoiceField(label=_("Professional"), queryset=User.objects.none())
+    role = forms.ChoiceField(
+        label=_("Rol in het team"),
+        choices=[(r.value, r.label) for r in Role if r in Role.case_roles()],
+    )
+    start_date = forms.DateField(label=_("Vanaf"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args: Any, trajectory: Trajectory, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user_field = self.fields["user"]
+        assert isinstance(user_field, forms.ModelChoiceField)
+        user_field.iterator = ListedChoices
+        # Professionals of organisations that serve the trajectory's municipality: the people who can join
+        # this team, not every case worker in the country.
+        user_field.queryset = User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__role__in=Role.case_roles(),
+            memberships__organisation__municipalities=trajectory.municipality_id,
+        ).distinct()
+
+
+class TeamEndForm(forms.Form):
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    end_date = forms.DateField(label=_("Tot en met"), widget=DateInput(), initial=timezone.localdate)

@@ -1,0 +1,150 @@
+"""Reading trajectories for the pages: every selector starts from what the acting user may see."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Window
+from django.utils import timezone
+
+from routeplus.access.door import trajectories_visible_to
+from routeplus.accounts.models import Municipality
+from routeplus.trajectories.models import Handover, Route, RouteOffering, StatusChange, TeamMember, Trajectory
+
+CASELOAD_SORTS = {
+    "name": ("participant__family_name", "participant__given_name", "id"),
+    "-name": ("-participant__family_name", "-participant__given_name", "-id"),
+    "age": ("-participant__birth_date", "id"),
+    "-age": ("participant__birth_date", "id"),
+    "registered": ("registered_on", "id"),
+    "-registered": ("-registered_on", "-id"),
+    "status": ("status", "participant__family_name", "id"),
+    "route": ("route__name", "participant__family_name", "id"),
+}
+DEFAULT_SORT = "name"
+RECENT_STATUS_CHANGES = 10  # on the case file; the whole history is on the timeline
+CASELOAD_COLUMNS = (
+    "uuid",
+    "status",
+    "registered_on",
+    "participant",
+    "participant__uuid",
+    "participant__family_name",
+    "participant__given_name",
+    "participant__birth_date",
+    "route",
+    "route__code",
+    "route__name",
+    "municipality",
+    "municipality__cbs_code",
+    "municipality__name",
+)
+
+
+def caseload_list(
+    *,
+    user: Any,
+    search: str = "",
+    route_code: str = "",
+    status: str = "",
+    municipality_code: str = "",
+    sort: str = DEFAULT_SORT,
+) -> QuerySet[Trajectory]:
+    """The trajectories on the user's caseload, filtered and sorted; one query whatever the size."""
+    # Only the columns the list shows and sorts on: no personal data it does not show, less to load per row.
+    qs = trajectories_visible_to(user).select_related("participant", "route", "municipality").only(*CASELOAD_COLUMNS)
+    for term in search.split():
+        qs = qs.filter(Q(participant__given_name__icontains=term) | Q(participant__family_name__icontains=term))
+    if route_code:
+        qs = qs.filter(route__code=route_code)
+    if status:
+        qs = qs.filter(status=status)
+    if municipality_code:
+        qs = qs.filter(municipality__cbs_code=municipality_code)
+    return qs.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS[DEFAULT_SORT]))
+
+
+@dataclass(frozen=True)
+class CaseFileCore:
+    """What the case-file header and the foundation sections show, loaded with a fixed number of queries."""
+
+    trajectory: Trajectory
+    team: list[TeamMember]
+    recent_status_changes: list[StatusChange]  # the newest RECENT_STATUS_CHANGES, oldest first
+    status_changes_total: int
+    route_line: list[Trajectory]
+    handover_in: Handover | None = None  # the warm handover this trajectory continues
+    handover_out: Handover | None = None  # the warm handover to the next trajectory
+    overlap_lasts: bool = False  # today lies in the overlap of handover_out: the previous team reads the next file
+
+
+def case_file_core(*, trajectory: Trajectory) -> CaseFileCore:
+    """Team, status history, the participant's route line and the warm handovers in and out of this
+    trajectory; the trajectory comes from the access door."""
+    team = list(
+        TeamMember.objects.filter(trajectory=trajectory)
+        .select_related("user", "organisation")
+        .order_by("end_date", "role", "start_date")
+    )
+    # Only the newest changes are shown (the rest is on the timeline); the total comes with them (a window
+    # counts all of the trajectory's changes before the limit), so a long history costs no more than a short one.
+    recent: list[Any] = list(
+        StatusChange.objects.filter(trajectory=trajectory)
+        .select_related("changed_by")
+        .annotate(total=Window(Count("id")))
+        .order_by("-changed_at", "-id")[:RECENT_STATUS_CHANGES]
+    )
+    # The whole route as one line: only route, dates and status of the participant's other trajectories.
+    route_line = list(
+        Trajectory.objects.filter(participant_id=trajectory.participant_id)
+        .select_related("route")
+        .only("uuid", "route__name", "registered_on", "start_date", "end_date", "status", "participant_id")
+        .order_by("registered_on", "id")
+    )
+    handovers = list(
+        Handover.objects.filter(Q(to_trajectory=trajectory) | Q(from_trajectory=trajectory)).select_related(
+            "from_trajectory__route", "to_trajectory__route"
+        )
+    )
+    handover_out = next((h for h in handovers if h.from_trajectory_id == trajectory.pk), None)
+    today = timezone.localdate()
+    return CaseFileCore(
+        trajectory=trajectory,
+        team=team,
+        recent_status_changes=recent[::-1],
+        status_changes_total=recent[0].total if recent else 0,
+        route_line=route_line,
+        handover_in=next((h for h in handovers if h.to_trajectory_id == trajectory.pk), None),
+        handover_out=handover_out,
+        overlap_lasts=handover_out is not None and handover_out.handover_date <= today <= handover_out.overlap_until,
+    )
+
+
+def route_offered(*, route: Route, municipality: Municipality, on: date) -> bool:
+    """Whether the municipality runs the route on that day."""
+    return (
+        RouteOffering.objects.filter(route=route, municipality=municipality, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .exists()
+    )
+
+
+def municipalities_offering(*, route: Route, on: date) -> list[Municipality]:
+    return list(
+        Municipality.objects.filter(route_offerings__route=route, route_offerings__start_date__lte=on)
+        .filter(Q(route_offerings__end_date__isnull=True) | Q(route_offerings__end_date__gte=on))
+        .distinct()
+    )
+
+
+def region_offerings(*, on: date) -> dict[Municipality, list[Route]]:
+    """Per municipality of the region: the routes it offers on that day (for the region page)."""
+    offered: dict[Municipality, list[Route]] = {m: [] for m in Municipality.objects.all()}
+    current = (
+        RouteOffering.objects.filter(start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("route", "municipality")
+    )
+    for offering in current:
+        offered[offering.municipality].append(offering.route)
+    return offered

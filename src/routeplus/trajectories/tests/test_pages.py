@@ -1,0 +1,293 @@
+"""The caseload and case-file pages: search, filters, paging, forms, and query counts that do not grow."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from routeplus.accounts.models import Role
+from routeplus.participants.models import Participant
+from routeplus.testing.factories import (
+    SchoolFactory,
+    TrajectoryFactory,
+    municipality,
+    on_team,
+    professional,
+    route,
+)
+from routeplus.testing.http import logged_in
+from routeplus.trajectories.models import Status, TeamMember, Trajectory
+
+pytestmark = pytest.mark.django_db
+CASELOAD = "/jongeren/"
+
+
+def test_search_by_name_is_posted_and_never_in_the_url(lead_on_team, trajectory):
+    other = TrajectoryFactory(participant__family_name="Anders")
+    on_team(lead_on_team, other)
+    client = logged_in(lead_on_team)
+
+    response = client.post(CASELOAD, {"q": trajectory.participant.family_name})
+
+    assert response.status_code == 302
+    assert trajectory.participant.family_name not in response.headers["Location"]
+    page = client.get(response.headers["Location"])
+    assert trajectory.participant.family_name in page.text
+    assert "Anders" not in page.text
+
+    cleared = client.get(client.post(CASELOAD, {"q": ""}).headers["Location"])
+    assert "Anders" in cleared.text
+
+
+def test_filters_by_route_status_and_municipality(lead_on_team):
+    wanted = TrajectoryFactory(participant__family_name="Gezocht", status=Status.WAITING, start_date=None)
+    other_route = TrajectoryFactory(participant__family_name="Anderroute", route=route("ROUTE_ENTREE"))
+    other_place = TrajectoryFactory(participant__family_name="Elderswonend", municipality=municipality("GM1966"))
+    for t in (wanted, other_route, other_place):
+        on_team(lead_on_team, t)
+    lead_on_team.memberships.get().organisation.municipalities.add(municipality("GM0014"), municipality("GM1966"))
+
+    response = logged_in(lead_on_team).get(
+        CASELOAD, {"route": "RA_PLUS", "status": "waiting", "municipality": "GM0014"}
+    )
+
+    assert "Gezocht" in response.text
+    assert "Anderroute" not in response.text
+    assert "Elderswonend" not in response.text
+
+
+def test_unknown_filter_values_show_all_instead_of_failing(lead_on_team, trajectory):
+    response = logged_in(lead_on_team).get(CASELOAD, {"status": "nonsense", "sort": "drop table"})
+    assert response.status_code == 200
+    assert trajectory.participant.family_name in response.text
+
+
+def test_caseload_pages_by_fifty_and_sorts(case_lead):
+    for n in range(55):
+        on_team(case_lead, TrajectoryFactory(participant__family_name=f"Naam{n:02d}"))
+    client = logged_in(case_lead)
+
+    first = client.get(CASELOAD, {"sort": "name"})
+    second = client.get(CASELOAD, {"sort": "name", "page": 2})
+
+    assert first.context["page"].paginator.count == 55
+    assert len(first.context["page"].object_list) == 50
+    assert "Naam00" in first.text and "Naam54" not in first.text
+    assert "Naam54" in second.text
+    descending = client.get(CASELOAD, {"sort": "-name"})
+    assert descending.context["page"].object_list[0].participant.family_name == "Naam54"
+
+
+def test_htmx_filter_request_gets_only_the_results_fragment(lead_on_team, trajectory):
+    response = logged_in(lead_on_team).get(CASELOAD, HTTP_HX_REQUEST="true")
+    assert 'id="caseload-results"' in response.text
+    assert "<html" not in response.text
+
+
+def test_status_change_form_keeps_input_and_explains_the_error(lead_on_team):
+    trajectory = TrajectoryFactory(status=Status.ACTIVE)
+    on_team(lead_on_team, trajectory)
+    url = reverse("trajectories:change_status", kwargs={"trajectory_uuid": trajectory.uuid})
+
+    response = logged_in(lead_on_team).post(
+        url,
+        {
+            "to_status": Status.CLOSED,
+            "effective_date": "2024-06-01",
+            "reason": "",
+            "version": trajectory.version,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Geef een reden op" in response.text
+    assert 'value="2024-06-01"' in response.text
+
+
+def test_two_status_changes_from_the_same_version_one_wins(lead_on_team):
+    trajectory = TrajectoryFactory(status=Status.INTAKE, start_date=None)
+    on_team(lead_on_team, trajectory)
+    url = reverse("trajectories:change_status", kwargs={"trajectory_uuid": trajectory.uuid})
+    client = logged_in(lead_on_team)
+    version = trajectory.version
+
+    first = client.post(url, {"to_status": Status.ACTIVE, "effective_date": "2024-03-01", "version": version})
+    second = client.post(
+        url,
+        {
+            "to_status": Status.CLOSED,
+            "effective_date": "2024-03-02",
+            "reason": "Verhuisd",
+            "version": version,
+        },
+    )
+
+    assert first.status_code == 302
+    assert second.status_code == 400
+    assert "Iemand anders heeft dit traject intussen gewijzigd" in second.text
+    assert "Verhuisd" in second.text  # the second person's input is kept
+    trajectory.refresh_from_db()
+    assert trajectory.status == Status.ACTIVE
+
+
+def test_case_lead_adds_and_ends_a_team_member(lead_on_team, trajectory):
+    coach = professional(Role.JOB_COACH, full_name="Coach Cor")
+    coach.memberships.get().organisation.municipalities.add(trajectory.municipality)
+    far_away = professional(Role.JOB_COACH, full_name="Coach Elders")  # serves no municipality of this case
+    client = logged_in(lead_on_team)
+    assert (
+        "Coach Elders"
+        not in client.get(reverse("trajectories:case_file", kwargs={"trajectory_uuid": trajectory.uuid})).text
+    )
+    assert (
+        client.post(
+            reverse("trajectories:team_add", kwargs={"trajectory_uuid": trajectory.uuid}),
+            {"user": far_away.pk, "role": Role.JOB_COACH, "start_date": "2024-04-01"},
+        ).status_code
+        == 400
+    )
+    add_url = reverse("trajectories:team_add", kwargs={"trajectory_uuid": trajectory.uuid})
+
+    assert (
+        client.post(add_url, {"user": coach.pk, "role": Role.JOB_COACH, "start_date": "2024-04-01"}).status_code == 302
+    )
+    member = TeamMember.objects.get(trajectory=trajectory, user=coach)
+    assert (
+        "Coach Cor" in client.get(reverse("trajectories:case_file", kwargs={"trajectory_uuid": trajectory.uuid})).text
+    )
+
+    end_url = reverse("trajectories:team_end", kwargs={"trajectory_uuid": trajectory.uuid})
+    assert client.post(end_url, {"member": member.pk, "end_date": "2024-05-01"}).status_code == 302
+    member.refresh_from_db()
+    assert member.end_date == date(2024, 5, 1)
+
+
+def test_bsn_is_never_shown_whole(lead_on_team):
+    trajectory = TrajectoryFactory(participant__bsn="111222333")
+    on_team(lead_on_team, trajectory)
+    client = logged_in(lead_on_team)
+
+    case_file = client.get(reverse("trajectories:case_file", kwargs={"trajectory_uuid": trajectory.uuid}))
+    caseload = client.get(CASELOAD)
+
+    assert "111222333" not in case_file.text and "111222333" not in caseload.text
+    assert "••••••333" in case_file.text
+
+
+def bulk_world(lead, count):
+    """count participants with a trajectory each on the lead's team, written in bulk."""
+    school = SchoolFactory()
+    place = municipality()
+    ra_plus = route()
+    organisation = lead.memberships.get().organisation
+    participants = Participant.objects.bulk_create(
+        Participant(
+            given_name=f"G{n}",
+            family_name=f"F{n}",
+            birth_date=date(2007, 1, 1),
+            school=school,
+            outflow_profile="dagbesteding",
+            municipality=place,
+        )
+        for n in range(count)
+    )
+    trajectories = Trajectory.objects.bulk_create(
+        Trajectory(
+            participant=p,
+            route=ra_plus,
+            municipality=place,
+            registered_on=date(2024, 1, 1),
+            start_date=date(2024, 2, 1),
+            status=Status.ACTIVE,
+        )
+        for p in participants
+    )
+    TeamMember.objects.bulk_create(
+        TeamMember(
+            trajectory=t,
+            user=lead,
+            organisation=organisation,
+            role=Role.CASE_LEAD,
+            start_date=date(2024, 1, 1),
+        )
+        for t in trajectories
+    )
+    return trajectories
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_caseload_and_case_file_queries_do_not_grow_from_10_to_10000_participants():
+    small_lead, large_lead = professional(Role.CASE_LEAD), professional(Role.CASE_LEAD)
+    small = bulk_world(small_lead, 10)
+    large = bulk_world(large_lead, 10_000)
+    small_client, large_client = logged_in(small_lead), logged_in(large_lead)
+
+    for url_small, url_large in [
+        (CASELOAD, CASELOAD),
+        (f"{CASELOAD}?sort=-registered&page=2", f"{CASELOAD}?sort=-registered&page=2"),
+        (
+            reverse("trajectories:case_file", kwargs={"trajectory_uuid": small[0].uuid}),
+            reverse("trajectories:case_file", kwargs={"trajectory_uuid": large[-1].uuid}),
+        ),
+    ]:
+        count_queries(small_client, url_small)  # warm the session and caches alike
+        count_queries(large_client, url_large)
+        assert count_queries(small_client, url_small) == count_queries(large_client, url_large)
+
+
+def test_every_sort_offered_in_the_filter_form_is_known_to_the_selector():
+    from routeplus.trajectories.forms import CaseloadFilterForm, choice_field
+    from routeplus.trajectories.selectors import CASELOAD_SORTS
+
+    offered = {value for value, _ in choice_field(CaseloadFilterForm(user=None), "sort").choices}
+    assert offered <= set(CASELOAD_SORTS)
+
+
+def test_admission_to_intake_is_not_offered_on_the_case_file_but_through_the_waiting_list(lead_on_team):
+    trajectory = TrajectoryFactory(status=Status.WAITING, start_date=None)
+    on_team(lead_on_team, trajectory)
+    client = logged_in(lead_on_team)
+
+    page = client.get(reverse("trajectories:case_file", kwargs={"trajectory_uuid": trajectory.uuid}))
+    assert 'value="intake"' not in page.text
+    refused = client.post(
+        reverse("trajectories:change_status", kwargs={"trajectory_uuid": trajectory.uuid}),
+        {"to_status": Status.INTAKE, "effective_date": "2024-03-01", "version": trajectory.version},
+    )
+    assert refused.status_code == 400
+    trajectory.refresh_from_db()
+    assert trajectory.status == Status.WAITING
+
+
+def test_case_file_shows_the_latest_ten_status_changes_and_links_to_the_rest_on_the_timeline(lead_on_team, trajectory):
+    from routeplus.trajectories.models import StatusChange
+
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            trajectory=trajectory,
+            from_status=Status.REGISTERED,
+            to_status=Status.REGISTERED,
+            effective_date=date(2020, 1, 1),
+            reason=f"Reden nummer {n:02d}",
+            changed_by=lead_on_team,
+        )
+        for n in range(1, 15)
+    )
+    url = reverse("trajectories:case_file", kwargs={"trajectory_uuid": trajectory.uuid})
+
+    page = logged_in(lead_on_team).get(url).text
+
+    shown = [n for n in range(1, 15) if f"Reden nummer {n:02d}" in page]
+    assert shown == list(range(5, 15))  # the newest ten
+    earlier = StatusChange.objects.filter(trajectory=trajectory).count() - 10
+    assert f"{earlier} eerdere wijzigingen staan op de tijdlijn" in page
+    timeline = reverse("casefile:timeline", kwargs={"trajectory_uuid": trajectory.uuid})
+    assert f'href="{timeline}?soort=status"' in page

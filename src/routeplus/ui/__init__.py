@@ -1,0 +1,1 @@
+"""Base templates, navigation, components and static assets shared by every page."""
