@@ -326,8 +326,8 @@ def _accounts(world: _World) -> None:
     an API token issued in the beheer (admin log)."""
     from django.contrib.auth.models import Permission
 
-    from routeplus.accounts.tests.soft_authenticator import SoftAuthenticator
     from routeplus.accounts.two_factor import recovery_codes_reset
+    from routeplus.testing.soft_authenticator import SoftAuthenticator
 
     # Another account from another address: a successful login resets the attempts of its user and address.
     _expect(

@@ -12,11 +12,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from routeplus.accounts.models import Role
-from routeplus.accounts.tests.soft_authenticator import SoftAuthenticator
 from routeplus.accounts.two_factor import current_code, has_second_factor
 from routeplus.audit.models import AccessLogEntry, Action, ChangeLogEntry, Result
 from routeplus.testing.factories import professional
 from routeplus.testing.http import logged_in, second_factor_device
+from routeplus.testing.soft_authenticator import SoftAuthenticator
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "secret-password-123"
