@@ -485,12 +485,7 @@ def run(options: Options) -> dict[str, Any]:
         if result["monitor"].get("disagreements"):
             result["errors"].append(f"monitor and DuckDB disagree: {result['monitor']['disagreements']}")
 
-        options.say("Register import against a bare bulk insert")
-        result["import"] = main.phase(
-            "import", directory=str(options.var_dir.resolve() / "register"), participants=options.import_participants
-        )
-        if result["import"].get("error"):
-            result["errors"].append(f"import: {result['import']['error']}")
+        _measure_import(options, main, result)
     except BenchError as error:
         result["errors"].append(str(error))
         raise
@@ -514,12 +509,7 @@ def _run_import_only(options: Options, main: Environment, result: dict[str, Any]
         options.say(f"Data set of {options.size:,} participants")
         result["build"] = main.phase("build", size=options.size)
         result["versions"] = versions(main.url)
-        options.say("Register import against a bare bulk insert")
-        result["import"] = main.phase(
-            "import", directory=str(options.var_dir.resolve() / "register"), participants=options.import_participants
-        )
-        if result["import"].get("error"):
-            result["errors"].append(f"import: {result['import']['error']}")
+        _measure_import(options, main, result)
     except BenchError as error:
         result["errors"].append(str(error))
         raise
@@ -529,6 +519,15 @@ def _run_import_only(options: Options, main: Environment, result: dict[str, Any]
         result["targets"] = [t for t in report.targets(result) if t["target"].startswith("register import")]
         write_results(options, result)
     return result
+
+
+def _measure_import(options: Options, main: Environment, result: dict[str, Any]) -> None:
+    options.say("Register import against a bare bulk insert")
+    result["import"] = main.phase(
+        "import", directory=str(options.var_dir.resolve() / "register"), participants=options.import_participants
+    )
+    if result["import"].get("error"):
+        result["errors"].append(f"import: {result['import']['error']}")
 
 
 def write_results(options: Options, result: dict[str, Any]) -> tuple[Path, Path]:
