@@ -13,6 +13,6 @@ from routeplus.conf.settings.production import *  # noqa: F403
 _STATIC_BACKEND = (
     "django.contrib.staticfiles.storage.StaticFilesStorage"
     if env_bool("ROUTEPLUS_BENCH_PLAIN_STATIC", False)
-    else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    else "routeplus.ops.staticfiles.UncompressedStaticStorage"
 )
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": _STATIC_BACKEND}}  # noqa: F405

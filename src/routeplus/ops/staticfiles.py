@@ -6,13 +6,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 logger = logging.getLogger("routeplus.ops")
 
 
-class StaticStorage(CompressedManifestStaticFilesStorage):
-    """As WhiteNoise's storage, except that a `url()` in a CSS file that names a missing file is left as it is.
+class TolerantManifestMixin:
+    """A manifest storage that leaves a `url()` in a CSS file that names a missing file as it is.
 
     The design-token CSS of @utrecht/design-tokens refers to an icon it does not ship; Django's storage would
     abort `collectstatic` for the whole site over that one dead reference. The reference stays dead either way.
@@ -21,7 +22,7 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
     def url_converter(
         self, name: str, hashed_files: dict[str, str], template: str | None = None, ignored_blocks: Any = None
     ) -> Callable[[re.Match[str]], str]:
-        convert = super().url_converter(name, hashed_files, template, ignored_blocks)
+        convert = super().url_converter(name, hashed_files, template, ignored_blocks)  # type: ignore[misc]
 
         def tolerant(matchobj: re.Match[str]) -> str:
             try:
@@ -31,3 +32,11 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
                 return str(matchobj["matched"])
 
         return tolerant
+
+
+class StaticStorage(TolerantManifestMixin, CompressedManifestStaticFilesStorage):
+    """Production: WhiteNoise's hashed names and compressed copies, tolerant of the dead vendor reference."""
+
+
+class UncompressedStaticStorage(TolerantManifestMixin, ManifestStaticFilesStorage):
+    """The benchmark's: the same hashed names without compressing every file (minutes of CPU it never uses)."""
