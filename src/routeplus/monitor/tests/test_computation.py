@@ -193,6 +193,29 @@ def test_trend_flows_and_time_to_first_result():
     assert 3 < timing.median_months < 5
 
 
+def test_a_flow_ends_in_the_latest_result_on_the_reference_date():
+    both = traj(date(2023, 3, 1), date(2023, 4, 1))
+    result(both, "stage_maatwerk", date(2023, 8, 1))
+    result(both, "arbeid", date(2024, 5, 1))  # the latest on P
+    result(both, "wajong", date(2025, 2, 1))  # after P: not yet
+    later_only = traj(date(2024, 3, 1), date(2024, 4, 1))
+    result(later_only, "arbeid", date(2025, 1, 15))
+    traj(date(2025, 1, 10), date(2025, 2, 1))  # registered after P: not in the flows
+    elsewhere = traj(date(2023, 3, 1), date(2023, 4, 1), municipality=municipality("GM0037"))
+    result(elsewhere, "entree", date(2024, 1, 1))
+
+    second = {(f.source, f.target): f.value for f in outcome_flows(peildatum=P) if f.stage == 1}
+    assert second == {
+        ("Route Arbeid+", "Uitstroom naar arbeid"): 1,
+        ("Route Arbeid+", "Nog geen resultaat"): 1,
+        ("Route Arbeid+", "School, Entree"): 1,
+    }
+    first = {(f.source, f.target): f.value for f in outcome_flows(peildatum=P) if f.stage == 0}
+    assert sum(first.values()) == 3
+    only_stadskanaal = outcome_flows(peildatum=P, municipality_codes=["GM0037"])
+    assert [(f.target, f.value) for f in only_stadskanaal if f.stage == 1] == [("School, Entree", 1)]
+
+
 def _years_of_data(first_year: int) -> None:
     for year in range(first_year, 2025):
         t = traj(date(year, 2, 1), date(year, 3, 1), end=date(year + 1, 6, 30) if year % 2 else None)
