@@ -100,7 +100,6 @@ def _render_case_file(request: HttpRequest, trajectory: Any, **forms: Any) -> Ht
         "participant": trajectory.participant,
         "can_manage": manage,
         "status_form": forms.get("status_form") or (StatusChangeForm(trajectory=trajectory) if manage else None),
-        "team_form": forms.get("team_form") or (TeamAddForm(trajectory=trajectory) if manage else None),
     }
     return render(request, "trajectories/case_file.html", context, status=400 if forms else 200)
 
@@ -128,12 +127,13 @@ def change_status(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     return _render_case_file(request, trajectory, status_form=form)
 
 
-@require_POST
 @access_rule(Rule.CASE_FILE)
 def team_add(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    """Its own page, not a form on the case file: the list of professionals who may join can run to hundreds,
+    and the case file is opened many times a day for every time a team changes."""
     trajectory = access_case_file(request=request, trajectory_uuid=trajectory_uuid, section="team", manage=True)
-    form = TeamAddForm(request.POST, trajectory=trajectory)
-    if form.is_valid():
+    form = TeamAddForm(request.POST or None, trajectory=trajectory)
+    if request.method == "POST" and form.is_valid():
         try:
             team_member_add(
                 actor=request.user,
@@ -147,7 +147,8 @@ def team_add(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Het teamlid is toegevoegd."))
             return redirect("trajectories:case_file", trajectory_uuid=trajectory.uuid)
-    return _render_case_file(request, trajectory, team_form=form)
+    context = {"form": form, "trajectory": trajectory, "participant": trajectory.participant}
+    return render(request, "trajectories/team_add.html", context, status=400 if form.is_bound else 200)
 
 
 @require_POST

@@ -42,7 +42,10 @@ def test_case_lead_takes_a_participant_from_registration_to_closure(live_server,
     expect(page.get_by_role("heading", name="Noor Zwartjes")).to_be_visible()
     assert_accessible(page)
 
-    # Team: the job coach joins; then the trajectory starts.
+    # Team: the job coach joins (on the team page); then the trajectory starts.
+    page.get_by_role("link", name="Teamlid toevoegen").click()
+    expect(page.get_by_role("heading", name="Teamlid toevoegen")).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("Professional").select_option(label="Fatima Coach")
     page.get_by_label("Rol in het team").select_option(label="Jobcoach")
     _submit(page, "Toevoegen")
