@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from routeplus.conf.choices import ChoiceDisplay
+
 
 class Municipality(models.Model):
     """A Dutch municipality, identified by its CBS code (GM0014 is Groningen)."""
@@ -43,7 +45,7 @@ class SchoolType(models.TextChoices):
     VSO = "VSO", _("Voortgezet speciaal onderwijs")
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceDisplay, models.Model):
     """A school, social team, work company, municipality or other partner in the route."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -132,7 +134,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-class Membership(models.Model):
+class Membership(ChoiceDisplay, models.Model):
     """A user's role within an organisation; a user can hold several."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from routeplus.conf.choices import ChoiceDisplay
 from routeplus.trajectories.models import Trajectory
 
 
@@ -41,7 +42,7 @@ SYSTEM_TRANSITIONS: dict[str, frozenset[str]] = {
 ACTIVE_STATUSES = (SignalStatus.OPEN, SignalStatus.SNOOZED)
 
 
-class Signal(models.Model):
+class Signal(ChoiceDisplay, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="signals")
     rule = models.CharField(_("signalering"), max_length=40)
@@ -84,7 +85,7 @@ class Signal(models.Model):
         return f"Signal {self.uuid}"
 
 
-class SignalEvent(models.Model):
+class SignalEvent(ChoiceDisplay, models.Model):
     """One step in a signal's life: raised, reopened, handled, snoozed, dismissed, resolved; who, when, why."""
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from routeplus.conf.choices import ChoiceDisplay
+
 
 class Action(models.TextChoices):
     READ = "read", _("Inzien")
@@ -42,7 +44,7 @@ class AppendOnlyQuerySet(models.QuerySet["AccessLogEntry"]):
         raise PermissionError("The access log is append-only.")
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(ChoiceDisplay, models.Model):
     """One event touching personal data (BIO2 8.15: action, object, result, origin, actor, timestamp).
 
     Entries are never updated or deleted; each carries the hash of its predecessor so that a changed or
@@ -100,7 +102,7 @@ class ChainHead(models.Model):
         return self.last_hash
 
 
-class ChangeLogEntry(models.Model):
+class ChangeLogEntry(ChoiceDisplay, models.Model):
     """Who changed which record when, with the old and new value of each changed field."""
 
     at = models.DateTimeField(_("tijdstip"), auto_now_add=True)

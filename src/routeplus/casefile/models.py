@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from routeplus.access.sections import DataCategory
+from routeplus.conf.choices import ChoiceDisplay
 from routeplus.trajectories.models import Trajectory
 
 
@@ -79,7 +80,7 @@ class GoalStatus(models.TextChoices):
     STOPPED = "stopped", _("Gestopt")
 
 
-class LearningGoal(models.Model):
+class LearningGoal(ChoiceDisplay, models.Model):
     """A learning goal in the development plan; its reviews over time show the progress."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -121,7 +122,7 @@ class ReviewScore(models.IntegerChoices):
     ACHIEVED = 4, _("Behaald")
 
 
-class GoalReview(models.Model):
+class GoalReview(ChoiceDisplay, models.Model):
     """One review of a learning goal: date, score, note and who reviewed it."""
 
     goal = models.ForeignKey(LearningGoal, on_delete=models.CASCADE, related_name="reviews")
@@ -153,7 +154,7 @@ class EmployerKind(models.TextChoices):
     REGULAR = "regular", _("Reguliere werkgever")
 
 
-class Employer(models.Model):
+class Employer(ChoiceDisplay, models.Model):
     """An internship or work place, shared across trajectories."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -198,7 +199,7 @@ class PlacementStatus(models.TextChoices):
     STOPPED = "stopped", _("Voortijdig gestopt")
 
 
-class Placement(models.Model):
+class Placement(ChoiceDisplay, models.Model):
     """An internship or job of a participant at an employer, for a period."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -243,7 +244,7 @@ class Placement(models.Model):
 # Provisions
 
 
-class ProvisionKind(models.Model):
+class ProvisionKind(ChoiceDisplay, models.Model):
     """A kind of provision, configurable as data: its legal domain, its data category, and the result it
     implies when granted (proposed to a person, never counted on its own)."""
 
@@ -277,7 +278,7 @@ class ProvisionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Ingetrokken")
 
 
-class Provision(models.Model):
+class Provision(ChoiceDisplay, models.Model):
     """A provision from a legal domain for the participant, from application to end."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -325,7 +326,7 @@ class Provision(models.Model):
 # Results
 
 
-class Result(models.Model):
+class Result(ChoiceDisplay, models.Model):
     """What a participant realised on a trajectory; counted only once a person has confirmed it."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -379,7 +380,7 @@ class ProposalStatus(models.TextChoices):
     REJECTED = "rejected", _("Niet overgenomen")
 
 
-class ResultProposal(models.Model):
+class ResultProposal(ChoiceDisplay, models.Model):
     """A result that a placement or provision implies; it counts only after a person confirms it."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -444,7 +445,7 @@ class ContactWith(models.TextChoices):
     PROFESSIONAL = "professional", _("Andere professional")
 
 
-class ContactMoment(models.Model):
+class ContactMoment(ChoiceDisplay, models.Model):
     """A contact, or a failed attempt at one; failed attempts feed the dropout signals."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -490,7 +491,7 @@ class BottleneckStatus(models.TextChoices):
     ESCALATED = "escalated", _("Opgeschaald")
 
 
-class Bottleneck(models.Model):
+class Bottleneck(ChoiceDisplay, models.Model):
     """A barrier across domains met in this case; the monitor aggregates them for structural solutions."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

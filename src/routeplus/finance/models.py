@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from routeplus.conf.choices import ChoiceDisplay
 from routeplus.trajectories.models import Route
 
 MAX_HORIZON = 40
@@ -17,7 +18,7 @@ class OutcomeMode(models.TextChoices):
     MANUAL = "manual", _("Zelf ingesteld")
 
 
-class Scenario(models.Model):
+class Scenario(ChoiceDisplay, models.Model):
     """A named scenario. Parameters are stored as overrides of the parameter file's version named here."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from routeplus.conf.choices import ChoiceDisplay
+
 
 class RevisionKind(models.TextChoices):
     ADD = "add", _("Toegevoegd")
@@ -18,7 +20,7 @@ class RevisionKind(models.TextChoices):
     RESTORE = "restore", _("Teruggezet")
 
 
-class RuleRevision(models.Model):
+class RuleRevision(ChoiceDisplay, models.Model):
     rule_id = models.CharField(_("regel"), max_length=12, db_index=True)
     kind = models.CharField(_("soort wijziging"), max_length=10, choices=RevisionKind.choices)
     definition = models.JSONField(_("definitie"), default=dict, blank=True)

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from routeplus.accounts.models import Municipality, Organisation, SchoolType
+from routeplus.conf.choices import ChoiceDisplay
 from routeplus.participants.models import OutflowProfile
 from routeplus.trajectories.models import Route, Trajectory
 
@@ -113,7 +114,7 @@ class BudgetKind(models.TextChoices):
     INCIDENTAL = "incidental", _("Incidenteel")
 
 
-class BudgetLine(models.Model):
+class BudgetLine(ChoiceDisplay, models.Model):
     """Money for places in one capacity area and year. Places follow from the cost, or are set directly."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -151,7 +152,7 @@ class BudgetLine(models.Model):
         return f"{self.area} {self.year}: {self.get_kind_display()}"
 
 
-class Registration(models.Model):
+class Registration(ChoiceDisplay, models.Model):
     """What was known and decided when a trajectory was registered: the facts, eligibility and outcome."""
 
     class Outcome(models.TextChoices):
@@ -219,7 +220,7 @@ class PriorityMove(models.Model):
         return f"PriorityMove {self.pk}"
 
 
-class SchoolListUpload(models.Model):
+class SchoolListUpload(ChoiceDisplay, models.Model):
     """A school list as it was checked and shown in the preview, kept until it is confirmed (then emptied).
 
     The confirmation writes exactly these rows; the uuid is a random token, so no personal data is in a URL.

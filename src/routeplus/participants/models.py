@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from routeplus.accounts.models import Municipality, Organisation, SchoolType
+from routeplus.conf.choices import ChoiceDisplay
 from routeplus.participants.bsn import mask_bsn, validate_bsn
 
 
@@ -21,7 +22,7 @@ def age_on(birth_date: date, on: date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-class Participant(models.Model):
+class Participant(ChoiceDisplay, models.Model):
     """A young person in (or registered for) a route. Identified in URLs by an opaque UUID only."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

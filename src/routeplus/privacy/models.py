@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from routeplus.access.sections import DataCategory
 from routeplus.accounts.models import Organisation, OrganisationKind
+from routeplus.conf.choices import ChoiceDisplay
 from routeplus.participants.models import Participant
 
 
@@ -17,7 +18,7 @@ class Basis(models.TextChoices):
     NONE = "none", _("Geen grondslag: niet delen")
 
 
-class SharingBasis(models.Model):
+class SharingBasis(ChoiceDisplay, models.Model):
     """Configuration: on which basis a kind of partner organisation may see a data category.
 
     A participant-specific row (participant and organisation set) overrides the default for that partner.
@@ -70,7 +71,7 @@ class ConsentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Ingetrokken")
 
 
-class Consent(models.Model):
+class Consent(ChoiceDisplay, models.Model):
     """One statement of consent or its withdrawal. Rows are never changed: the newest one counts."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -116,7 +117,7 @@ class RequestStatus(models.TextChoices):
     REFUSED = "refused", _("Afgewezen")
 
 
-class SubjectRequest(models.Model):
+class SubjectRequest(ChoiceDisplay, models.Model):
     """A data subject's request, handled by privacy officers: inzage, erasure or restriction."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

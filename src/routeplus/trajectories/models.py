@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from routeplus.accounts.models import Municipality, Organisation, Role
+from routeplus.conf.choices import ChoiceDisplay
 from routeplus.participants.models import Participant
 
 
@@ -75,7 +76,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Trajectory(models.Model):
+class Trajectory(ChoiceDisplay, models.Model):
     """One participation of a participant in one route, from registration to closure."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -154,7 +155,7 @@ class Trajectory(models.Model):
         return sorted(TRANSITIONS[self.status])
 
 
-class StatusChange(models.Model):
+class StatusChange(ChoiceDisplay, models.Model):
     """One move of a trajectory's status: who, when, why. Creation is a move from '' to the first status."""
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="status_changes")
@@ -174,7 +175,7 @@ class StatusChange(models.Model):
         return f"{self.from_status or '-'} -> {self.to_status} ({self.effective_date})"
 
 
-class TeamMember(models.Model):
+class TeamMember(ChoiceDisplay, models.Model):
     """A professional with a role on a trajectory for a period; only current members see the case file."""
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="team")
@@ -215,7 +216,7 @@ class HandoverKind(models.TextChoices):
     MOVE = "move", _("Verhuizing naar een andere gemeente")
 
 
-class Handover(models.Model):
+class Handover(ChoiceDisplay, models.Model):
     """A warm handover: the new trajectory continues the previous one without a gap in coaching.
 
     Until overlap_until the previous team keeps read access to the new case file; then it ends by itself.
