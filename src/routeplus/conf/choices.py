@@ -28,5 +28,5 @@ class ChoiceDisplay:
         try:
             label = _labels(field).get(value, value)
         except TypeError:  # an unhashable value (a JSON field with choices): Django's way handles it
-            return super()._get_FIELD_display(field)  # type: ignore[misc,no-any-return]
+            return super()._get_FIELD_display(field)  # type: ignore[misc]
         return force_str(label, strings_only=True)  # as Django: a value without a label is returned as it is

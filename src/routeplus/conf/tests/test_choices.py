@@ -18,7 +18,12 @@ def test_a_page_of_rows_translates_each_label_shown_once(monkeypatch):
     rows = [Trajectory(status=status) for status in Status.values] * 10
     calls: list[str] = []
     real = translation._trans.gettext
-    monkeypatch.setattr(translation._trans, "gettext", lambda message: calls.append(message) or real(message))
+
+    def counting(message: str) -> str:
+        calls.append(message)
+        return real(message)
+
+    monkeypatch.setattr(translation._trans, "gettext", counting)
 
     labels = [row.get_status_display() for row in rows]
 
