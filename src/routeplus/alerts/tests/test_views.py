@@ -66,6 +66,19 @@ def test_worklist_shows_my_open_signals_most_urgent_first(world):
     assert str(second.participant.uuid) not in response.request["PATH_INFO"]
 
 
+def test_a_long_worklist_comes_in_pages_most_urgent_first(world, settings):
+    lead, *_ = world
+    settings.ROUTEPLUS_WORKLIST_PAGE_SIZE = 2
+    client = logged_in(lead)
+    first = client.get(reverse("alerts:worklist"))
+    second = client.get(reverse("alerts:worklist"), {"page": 2})
+    assert [r["item"].signal.rule for r in first.context["rows"]] == ["no_contact", "provision_ending"]
+    assert [r["item"].signal.rule for r in second.context["rows"]] == ["transition_18"]
+    assert "3 signaleringen" in first.content.decode() and "3 signaleringen" in second.content.decode()
+    assert "Pagina 1 van 2" in first.content.decode() and '?page=2"' in first.content.decode()
+    assert first.content.decode().count('class="rp-action-form"') == 2 * 3  # forms only for the rows shown
+
+
 def test_job_coach_does_not_see_signals_of_hidden_categories(world):
     _lead, coach, _mine, _second, _others = world
     rules = [r["item"].signal.rule for r in logged_in(coach).get(reverse("alerts:worklist")).context["rows"]]
