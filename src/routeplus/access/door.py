@@ -19,6 +19,7 @@ from django.utils import timezone
 from routeplus.access.policy import CASE_FILE as POLICY_CASE_FILE
 from routeplus.access.policy import policy, relation_to
 from routeplus.accounts.models import Membership, Role
+from routeplus.accounts.selectors import active_memberships
 from routeplus.audit.models import Action, Result
 from routeplus.audit.services import Origin, access_log_append
 from routeplus.trajectories.models import Status, TeamMember, Trajectory
@@ -34,7 +35,7 @@ def active_roles(user: Any) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_active_roles_cache", None)
     if cached is None:
-        cached = frozenset(Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True))
+        cached = frozenset(membership.role for membership in active_memberships(user))
         user._active_roles_cache = cached
     return cached
 
@@ -134,12 +135,37 @@ def access_case_file(
     write grant in the user's relation to the case (so the previous team after a handover only reads).
     Exactly one log entry per call.
     """
-    trajectory = (
-        trajectories_readable_by(request.user)
+    return admit_case_file(
+        request=request,
+        trajectory_uuid=trajectory_uuid,
+        trajectory=readable_trajectory(request.user, trajectory_uuid),
+        section=section,
+        action=action,
+        manage=manage,
+    )
+
+
+def readable_trajectory(user: Any, trajectory_uuid: UUID) -> Trajectory | None:
+    """The door's pre-filter for one trajectory, with what every page of a case file shows of it."""
+    return (
+        trajectories_readable_by(user)
         .select_related("participant", "participant__school", "participant__municipality", "route", "municipality")
         .filter(uuid=trajectory_uuid)
         .first()
     )
+
+
+def admit_case_file(
+    *,
+    request: HttpRequest,
+    trajectory_uuid: UUID,
+    trajectory: Trajectory | None,
+    section: str = CASE_FILE,
+    action: str = Action.READ,
+    manage: bool = False,
+) -> Trajectory:
+    """The door's decision and its one log entry, for a trajectory already looked up with
+    `readable_trajectory` (None: not there, or not readable). The section door looks it up once for both."""
     allowed = trajectory is not None and (not manage or can_manage(request.user, trajectory))
     if allowed and trajectory is not None:
         # The query above is the quick pre-filter; the policy table has the last word.

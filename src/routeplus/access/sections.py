@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from routeplus.access.door import (
     REGISTRATION_STATUSES,
-    access_case_file,
     active_roles,
+    admit_case_file,
     current_team_places,
     previous_team_places,
-    trajectories_readable_by,
+    readable_trajectory,
 )
 from routeplus.accounts.models import Membership, Role
 from routeplus.audit.models import Action, Result
@@ -220,9 +220,7 @@ def access_section(
 
     `record` checks the one record inside the section the request is about (there, of this trajectory,
     and of a category the user may see), so that a refusal for it is the request's single log entry."""
-    trajectory = (
-        trajectories_readable_by(request.user).select_related("participant").filter(uuid=trajectory_uuid).first()
-    )
+    trajectory = readable_trajectory(request.user, trajectory_uuid)
     # Reading may rest on the school's view of a registration; writing needs a current place on the team.
     writing = action != Action.READ
     if trajectory is not None and (
@@ -242,6 +240,11 @@ def access_section(
             purpose=request.resolver_match.view_name if request.resolver_match else "",
         )
         raise Http404
-    return access_case_file(
-        request=request, trajectory_uuid=trajectory_uuid, section=section, action=action, manage=manage
+    return admit_case_file(
+        request=request,
+        trajectory_uuid=trajectory_uuid,
+        trajectory=trajectory,
+        section=section,
+        action=action,
+        manage=manage,
     )

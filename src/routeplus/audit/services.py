@@ -15,6 +15,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
+from routeplus.accounts.selectors import active_memberships
 from routeplus.audit.models import AccessLogEntry, ChainHead, ChangeLogEntry
 
 GENESIS = "0" * 64
@@ -231,10 +232,7 @@ def access_log_settle(journal: RequestJournal) -> int:
 def _actor_context(user: Any) -> tuple[str, str]:
     if user is None:
         return "", ""
-    memberships = getattr(user, "_active_memberships_cache", None)
-    if memberships is None:
-        memberships = list(user.memberships.filter(is_active=True).select_related("organisation"))
-        user._active_memberships_cache = memberships
+    memberships = active_memberships(user)
     organisations = ", ".join(sorted({m.organisation.name for m in memberships}))
     roles = ", ".join(sorted({m.role for m in memberships}))
     return organisations[:500], roles[:200]
