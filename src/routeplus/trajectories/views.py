@@ -132,8 +132,9 @@ def team_add(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     """Its own page, not a form on the case file: the list of professionals who may join can run to hundreds,
     and the case file is opened many times a day for every time a team changes."""
     trajectory = access_case_file(request=request, trajectory_uuid=trajectory_uuid, section="team", manage=True)
-    form = TeamAddForm(request.POST or None, trajectory=trajectory)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = TeamAddForm(request.POST if posted else None, trajectory=trajectory)
+    if posted and form.is_valid():
         try:
             team_member_add(
                 actor=request.user,

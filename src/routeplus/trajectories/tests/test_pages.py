@@ -148,6 +148,7 @@ def test_case_lead_adds_and_ends_a_team_member(lead_on_team, trajectory):
     assert refused.status_code == 400
     assert 'value="2024-04-01"' in refused.text  # what the user typed is kept
     assert not TeamMember.objects.filter(trajectory=trajectory, user=far_away).exists()
+    assert client.post(add_url, {}).status_code == 400  # an empty form is refused, not shown as new
 
     assert (
         client.post(add_url, {"user": coach.pk, "role": Role.JOB_COACH, "start_date": "2024-04-01"}).status_code == 302
