@@ -281,17 +281,16 @@ def outcome_flows(*, peildatum: date, municipality_codes: Iterable[str] = ()) ->
             f"LEFT JOIN ({r_sql}) r ON r.trajectory_id = t.id AND r.rn = 1 GROUP BY t.profile, t.route_name, r.type",
             [*t_params, *r_params],
         )
-        rows = [{"participant__outflow_profile": a, "route__name": b, "latest": c, "n": n} for a, b, c, n in cursor]
+        rows = cursor.fetchall()
     profiles = dict(OutflowProfile.choices)
     results = dict(ResultType.choices)
     first: dict[tuple[str, str], int] = defaultdict(int)
     second: dict[tuple[str, str], int] = defaultdict(int)
-    for row in rows:
-        profile = str(profiles.get(row["participant__outflow_profile"], row["participant__outflow_profile"]))
-        route = row["route__name"]
-        outcome = str(results.get(row["latest"], "")) if row["latest"] else _("Nog geen resultaat")
-        first[(profile, route)] += row["n"]
-        second[(route, outcome)] += row["n"]
+    for profile_code, route, latest, n in rows:
+        profile = str(profiles.get(profile_code, profile_code))
+        outcome = str(results.get(latest, "")) if latest else _("Nog geen resultaat")
+        first[(profile, route)] += n
+        second[(route, outcome)] += n
     return [Flow(s, t, v, 0) for (s, t), v in sorted(first.items())] + [
         Flow(s, t, v, 1) for (s, t), v in sorted(second.items())
     ]
