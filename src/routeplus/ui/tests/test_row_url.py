@@ -1,0 +1,56 @@
+"""{% row_url %}: the same URLs as {% url %}, for the rows of long lists, without a reverse per row."""
+
+import uuid
+
+import pytest
+from django.template import Context, Template
+from django.test import override_settings
+from django.urls import reverse, set_script_prefix
+
+from routeplus.ui.templatetags.routeplus import _url_pattern
+
+ROWS = Template(
+    "{% load routeplus %}{% for a, b in rows %}"
+    "{% row_url 'trajectories:case_file' a %} {% row_url 'history:record' a 'leerdoel' b %};{% endfor %}"
+)
+
+
+@pytest.fixture
+def script_prefix():
+    yield set_script_prefix
+    set_script_prefix("/")
+
+
+def expected(rows):
+    return "".join(
+        f"{reverse('trajectories:case_file', args=[a])} {reverse('history:record', args=[a, 'leerdoel', b])};"
+        for a, b in rows
+    )
+
+
+def test_each_row_gets_its_own_uuids_in_the_routes_places():
+    rows = [(uuid.uuid4(), uuid.uuid4()) for _ in range(5)]
+    assert ROWS.render(Context({"rows": rows})) == expected(rows)
+
+
+def test_the_route_is_reversed_once_for_all_rows():
+    _url_pattern.cache_clear()
+    ROWS.render(Context({"rows": [(uuid.uuid4(), uuid.uuid4()) for _ in range(50)]}))
+    assert _url_pattern.cache_info().misses == 2
+
+
+@override_settings(FORCE_SCRIPT_NAME="/routeplus/")
+def test_a_script_prefix_is_kept(script_prefix):
+    rows = [(uuid.uuid4(), uuid.uuid4())]
+    script_prefix("/routeplus/")
+    assert ROWS.render(Context({"rows": rows})) == expected(rows)
+    assert ROWS.render(Context({"rows": rows})).startswith("/routeplus/dossier/")
+    script_prefix("/")
+    assert ROWS.render(Context({"rows": rows})).startswith("/dossier/")
+
+
+def test_more_uuids_than_stand_ins_still_reverse():
+    from routeplus.ui.templatetags.routeplus import row_url
+
+    with pytest.raises(Exception, match="Reverse"):
+        row_url("trajectories:case_file", *[uuid.uuid4() for _ in range(5)])
