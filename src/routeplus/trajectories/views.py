@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from routeplus.access.door import access_case_file, can_manage
 from routeplus.access.rules import Rule, access_rule
+from routeplus.access.sections import visible_sections
 from routeplus.accounts.models import Role
 from routeplus.trajectories.forms import (
     CaseloadFilterForm,
@@ -148,7 +149,12 @@ def team_add(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Het teamlid is toegevoegd."))
             return redirect("trajectories:case_file", trajectory_uuid=trajectory.uuid)
-    context = {"form": form, "trajectory": trajectory, "participant": trajectory.participant}
+    context = {
+        "form": form,
+        "trajectory": trajectory,
+        "participant": trajectory.participant,
+        "sections": visible_sections(request.user, trajectory),
+    }
     return render(request, "trajectories/team_add.html", context, status=400 if form.is_bound else 200)
 
 

@@ -144,6 +144,10 @@ def test_case_lead_adds_and_ends_a_team_member(lead_on_team, trajectory):
     add_page = client.get(add_url)
     assert add_page.status_code == 200
     assert "Coach Cor" in add_page.text and "Coach Elders" not in add_page.text
+    # The page carries the case file's menu with the sections this user may open, as every section page does.
+    for section in ("plan", "contacts", "timeline"):
+        section_url = reverse(f"casefile:{section}", kwargs={"trajectory_uuid": trajectory.uuid})
+        assert f'href="{section_url}"' in add_page.text
     refused = client.post(add_url, {"user": far_away.pk, "role": Role.JOB_COACH, "start_date": "2024-04-01"})
     assert refused.status_code == 400
     assert 'value="2024-04-01"' in refused.text  # what the user typed is kept
