@@ -107,6 +107,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 WSGI_APPLICATION = "routeplus.conf.wsgi.application"
+# Form widgets rendered with Django's Jinja2 widget templates (routeplus.ui.renderers); pages stay Django templates.
+FORM_RENDERER = "routeplus.ui.renderers.WidgetRenderer"
 
 TEMPLATES = [
     {

@@ -1,5 +1,6 @@
 """The production profile refuses to start without a real secret key and allowed hosts."""
 
+import json
 import os
 import subprocess
 import sys
@@ -38,3 +39,43 @@ def test_production_refuses_unsafe_configuration(env, message):
 def test_production_starts_with_a_key_and_hosts():
     result = load_production(SECRET_KEY="k" * 50, ALLOWED_HOSTS="routeplus.example.nl")
     assert result.returncode == 0, result.stderr
+
+
+def database_options(**env: str) -> dict[str, object]:
+    script = "import json, django; django.setup(); from django.conf import settings; "
+    script += "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DB_")}
+    clean.update(
+        env,
+        DJANGO_SETTINGS_MODULE="routeplus.conf.settings.production",
+        PYTHONPATH=SRC,
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="routeplus.example.nl",
+        DATABASE_URL="postgres://routeplus@db.internal:5432/routeplus",
+    )
+    result = subprocess.run([sys.executable, "-c", script], env=clean, capture_output=True, text=True, check=True)  # noqa: S603 - own script
+    options: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return options
+
+
+def test_postgresql_prepares_statements_unless_switched_off():
+    options = database_options()
+    assert (options["server_side_binding"], options["prepare_threshold"]) == (True, 2)
+    off = database_options(DB_PREPARED_STATEMENTS="false")
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+    assert off["connect_timeout"] == 3  # the other options stay
+
+
+@pytest.mark.django_db
+def test_a_statement_run_again_is_prepared_on_postgresql():
+    from django.db import connection
+
+    from routeplus.accounts.models import Municipality
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's; CI runs this suite on PostgreSQL too")
+    for _ in range(3):
+        list(Municipality.objects.filter(cbs_code="GM0014"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ['%"cbs_code" = $1%'])
+        assert cursor.fetchone()[0] == 1
