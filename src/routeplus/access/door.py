@@ -46,6 +46,12 @@ def _school_ids(user: Any) -> QuerySet[Membership, int]:
     ).values_list("organisation_id", flat=True)
 
 
+def team_places_on(on: date, **filters: Any) -> QuerySet[TeamMember]:
+    """Places on a team that have begun by `on` and not ended before it; the one definition of "current"."""
+    current = Q(end_date__isnull=True) | Q(end_date__gte=on)
+    return TeamMember.objects.filter(start_date__lte=on, **filters).filter(current)
+
+
 def previous_team_places(user: Any, on: date) -> QuerySet[TeamMember]:
     """The user's places on the team of a handed-over trajectory whose overlap lasts on `on`.
 
@@ -70,9 +76,7 @@ def _trajectories_on_caseload_or_readable(user: Any, *, previous_team: bool) -> 
     if not roles & Role.case_roles():
         return Trajectory.objects.none()
     today = timezone.localdate()
-    on_team = TeamMember.objects.filter(user=user, start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    on_team = team_places_on(today, user=user)
     condition = Q(id__in=on_team.values("trajectory_id"))
     if previous_team:
         previous = previous_team_places(user, today)
@@ -109,9 +113,9 @@ def current_team_places(user: Any, trajectory: Trajectory) -> frozenset[tuple[st
     if trajectory.pk not in cache:
         today = timezone.localdate()
         cache[trajectory.pk] = frozenset(
-            TeamMember.objects.filter(trajectory=trajectory, user=user, start_date__lte=today, role__in=roles)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .values_list("role", "organisation_id")
+            team_places_on(today, trajectory=trajectory, user=user, role__in=roles).values_list(
+                "role", "organisation_id"
+            )
         )
     return cache[trajectory.pk]
 
@@ -164,11 +168,7 @@ def readable(user: Any, trajectory: Trajectory) -> bool:
     today = timezone.localdate()
     # Rarer ways in: on the team in a role no longer held, the previous team during a handover's overlap, the
     # school coordinator of a pupil who is registered or waiting.
-    if (
-        TeamMember.objects.filter(trajectory=trajectory, user=user, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .exists()
-    ):
+    if team_places_on(today, trajectory=trajectory, user=user).exists():
         return True
     if previous_team_places(user, today).filter(trajectory__handover_out__to_trajectory=trajectory).exists():
         return True

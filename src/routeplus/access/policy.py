@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 POLICY_FILE = Path(__file__).with_name("policy.toml")
@@ -188,9 +187,8 @@ def relation_to(user: Any, trajectory: Any) -> tuple[str, frozenset[str]]:
     On the team, the roles are the team roles the user holds an active membership for; on the previous
     team during a handover overlap, the roles the user had on that team; otherwise the user's active roles.
     """
-    from routeplus.access.door import active_roles, current_team_places, previous_team_places
+    from routeplus.access.door import active_roles, current_team_places, previous_team_places, team_places_on
     from routeplus.accounts.models import Membership, Role
-    from routeplus.trajectories.models import TeamMember
 
     roles = active_roles(user)
     if not roles:
@@ -210,9 +208,7 @@ def relation_to(user: Any, trajectory: Any) -> tuple[str, frozenset[str]]:
     school_id = getattr(trajectory.participant, "school_id", None)
     if school_id is not None and memberships.filter(role=Role.SCHOOL_COORDINATOR, organisation_id=school_id).exists():
         return Relation.SCHOOL, roles
-    current = TeamMember.objects.filter(trajectory=trajectory, start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    current = team_places_on(today, trajectory=trajectory)
     if memberships.filter(organisation_id__in=current.values("organisation_id")).exists():
         return Relation.ORGANISATION, roles
     return Relation.OTHER_ORGANISATION, roles
