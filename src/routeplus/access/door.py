@@ -97,8 +97,9 @@ def trajectories_visible_to(user: Any) -> QuerySet[Trajectory]:
 
 
 def trajectories_readable_by(user: Any) -> QuerySet[Trajectory]:
-    """The door's pre-filter: the caseload plus the files the user reads while a handover's overlap lasts.
-    Only the door (and the section door) use it; the policy table then has the last word."""
+    """Who reads a case file, as a list: the caseload plus the files the user reads while a handover's overlap
+    lasts. No page lists these; the door asks the same rule of one trajectory (`readable`), which
+    access/tests/test_door.py holds equal to this form, and the policy table then has the last word."""
     return _trajectories_on_caseload_or_readable(user, previous_team=True)
 
 
