@@ -5,6 +5,9 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Count, Q
 
+from routeplus.accounts.models import User
+from routeplus.alerts.models import Signal, SignalStatus
+from routeplus.alerts.selectors import worklist
 from routeplus.benchmark.synth import ANCHOR, Plan, build
 from routeplus.casefile.models import ContactMoment, GoalReview, Result
 from routeplus.participants.bsn import is_valid_bsn
@@ -63,6 +66,14 @@ def test_probes_have_a_long_history_on_their_case_leads_caseload(built) -> None:
     assert TeamMember.objects.filter(
         Q(end_date__isnull=True), trajectory=probe, user_id=built.probe_users[0], role="case_lead"
     ).exists()
+
+
+def test_worklists_hold_the_signals_of_the_anchor_date(built) -> None:
+    """The daily evaluation has run: the probe case lead's worklist is not empty, as a real one is not."""
+    assert built.counts["alerts.Signal"] == Signal.objects.filter(status=SignalStatus.OPEN).count() > 0
+    assert set(Signal.objects.values_list("raised_on", flat=True)) == {ANCHOR}
+    lead = User.objects.get(pk=built.probe_users[0])
+    assert worklist(user=lead, on=ANCHOR)
 
 
 def _fingerprint() -> list[tuple[object, ...]]:
