@@ -1,4 +1,4 @@
-"""Forms of the worklist: handle, snooze or dismiss one signal. Ids carry the signal so rows do not clash."""
+"""Forms of a signal's page: handle, snooze or dismiss it. Ids carry the form's name: two forms ask a reason."""
 
 from datetime import timedelta
 from typing import Any
@@ -10,20 +10,23 @@ from django.utils.translation import gettext_lazy as _
 
 class _SignalForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    name = ""
 
     def __init__(self, *args: Any, signal: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"id_{signal.uuid.hex[:12]}_%s")
+        kwargs.setdefault("auto_id", f"id_{self.name}_%s")
         kwargs.setdefault("initial", {"version": signal.version})
         super().__init__(*args, **kwargs)
 
 
 class HandleForm(_SignalForm):
+    name = "handle"
     action_taken = forms.CharField(
         label=_("Wat is er gedaan?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class SnoozeForm(_SignalForm):
+    name = "snooze"
     until = forms.DateField(label=_("Uitstellen tot"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reden van uitstel"), max_length=1000)
 
@@ -34,6 +37,7 @@ class SnoozeForm(_SignalForm):
 
 
 class DismissForm(_SignalForm):
+    name = "dismiss"
     reason = forms.CharField(label=_("Waarom is dit niet nodig?"), max_length=1000)
 
 

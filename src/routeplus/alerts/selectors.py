@@ -79,24 +79,24 @@ class WorkItem:
     due_soon: bool
 
 
+def work_item(signal: Signal, on: date) -> WorkItem:
+    """A signal with what its rule asks of the professional and how urgent it is on `on`."""
+    rule = RULES.get(signal.rule)
+    return WorkItem(
+        signal=signal,
+        title=rule_title(signal.rule),
+        what_to_do=str(rule.what_to_do) if rule else "",
+        checklist=tuple(str(point) for point in rule.checklist) if rule else (),
+        overdue=signal.due_date < on,
+        due_soon=on <= signal.due_date <= on + timedelta(days=7),
+    )
+
+
 def worklist(*, user: Any, on: date | None = None) -> list[WorkItem]:
     """Open signals on the user's cases, most urgent first (due date, then oldest raised)."""
     on = on or timezone.localdate()
     signals = _visible(user, list(_base(user).filter(_open_on(on)).order_by("due_date", "raised_on", "id")))
-    items = []
-    for signal in signals:
-        rule = RULES.get(signal.rule)
-        items.append(
-            WorkItem(
-                signal=signal,
-                title=rule_title(signal.rule),
-                what_to_do=str(rule.what_to_do) if rule else "",
-                checklist=tuple(str(point) for point in rule.checklist) if rule else (),
-                overdue=signal.due_date < on,
-                due_soon=on <= signal.due_date <= on + timedelta(days=7),
-            )
-        )
-    return items
+    return [work_item(signal, on) for signal in signals]
 
 
 def signal_for_action(*, user: Any, signal_uuid: Any) -> Signal | None:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.worklist_page, name="worklist"),
     path("team/", views.team_page, name="team"),
     path("dagmail/", views.digest_toggle, name="digest"),
+    path("<uuid:signal_uuid>/", views.signal_page, name="signal"),
     path("<uuid:signal_uuid>/<slug:action>/", views.signal_act, name="act"),
 ]

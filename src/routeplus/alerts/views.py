@@ -1,4 +1,4 @@
-"""Pages of the worklist (Mijn werkvoorraad), the team overview and the actions on a signal. Thin views."""
+"""Pages of the worklist (Mijn werkvoorraad), a signal with its actions, and the team overview. Thin views."""
 
 from uuid import UUID
 
@@ -17,16 +17,19 @@ from routeplus.access.rules import Rule, access_rule
 from routeplus.accounts.models import Role
 from routeplus.alerts.digest import digest_subscribe
 from routeplus.alerts.forms import FORMS, DigestForm, DismissForm, HandleForm, SnoozeForm
-from routeplus.alerts.models import DigestSubscription, Signal
-from routeplus.alerts.selectors import signal_for_action, team_overview, worklist
+from routeplus.alerts.models import ACTIVE_STATUSES, DigestSubscription, Signal
+from routeplus.alerts.selectors import signal_for_action, team_overview, work_item, worklist
 from routeplus.alerts.services import signal_dismiss, signal_handle, signal_snooze
+from routeplus.audit.models import Action
+from routeplus.trajectories.views import add_form_errors
 
 CASE_ROLES = Role.case_roles()
+FORM_NAMES = {"afhandelen": "handle_form", "uitstellen": "snooze_form", "niet-nodig": "dismiss_form"}
 SIGNAL_SECTION = "signals"
 WORKLIST_CATEGORY = "worklist"  # access/policy.toml
 
 
-def _row_forms(signal: Signal) -> dict[str, object]:
+def _action_forms(signal: Signal) -> dict[str, object]:
     return {
         "handle_form": HandleForm(signal=signal),
         "snooze_form": SnoozeForm(signal=signal),
@@ -37,13 +40,12 @@ def _row_forms(signal: Signal) -> dict[str, object]:
 @access_rule(Rule.ROLE, roles=CASE_ROLES, category=WORKLIST_CATEGORY)
 def worklist_page(request: HttpRequest) -> HttpResponse:
     items = worklist(user=request.user, on=timezone.localdate())
-    # A page of the most urgent: a professional with a large caseload can have a hundred open signals, and
-    # each row carries three forms. The counts above the table are of all of them.
+    # A page of the most urgent: a professional with a large caseload can have a hundred open signals. Each row
+    # links to the signal's own page with the actions, so the list stays a list (its forms are on that page).
     page = Paginator(items, settings.ROUTEPLUS_WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"item": item, **_row_forms(item.signal)} for item in page.object_list]
     subscription = DigestSubscription.objects.filter(user_id=request.user.pk or 0, is_active=True).exists()
     context = {
-        "rows": rows,
+        "items": page.object_list,
         "page": page,
         "total": len(items),
         "overdue": sum(1 for item in items if item.overdue),
@@ -59,15 +61,40 @@ def _is_case_lead(request: HttpRequest) -> bool:
     return Role.CASE_LEAD in active_roles(request.user)
 
 
+def _signal_or_404(request: HttpRequest, signal_uuid: UUID, action: str) -> Signal:
+    """The signal if the user may see it on a case they may open; the door logs the access either way."""
+    signal = signal_for_action(user=request.user, signal_uuid=signal_uuid)
+    if signal is None:
+        raise Http404
+    access_case_file(request=request, trajectory_uuid=signal.trajectory.uuid, section=SIGNAL_SECTION, action=action)
+    return signal
+
+
+def _render_signal(request: HttpRequest, signal: Signal, forms: dict[str, object], status: int = 200) -> HttpResponse:
+    context = {
+        "item": work_item(signal, timezone.localdate()),
+        "signal": signal,
+        "actionable": signal.status in ACTIVE_STATUSES,
+        **forms,
+    }
+    return render(request, "alerts/signal.html", context, status=status)
+
+
+@access_rule(Rule.CASE_FILE)
+def signal_page(request: HttpRequest, signal_uuid: UUID) -> HttpResponse:
+    """One signal: what it is about, what to do, and the three ways to act on it."""
+    signal = _signal_or_404(request, signal_uuid, Action.READ)
+    return _render_signal(request, signal, _action_forms(signal))
+
+
 @require_POST
 @access_rule(Rule.CASE_FILE)
 def signal_act(request: HttpRequest, signal_uuid: UUID, action: str) -> HttpResponse:
-    """Handle, snooze or dismiss a signal on a case the user may open; the door logs the access."""
+    """Handle, snooze or dismiss a signal on a case the user may open; back to the worklist when done."""
     form_class = FORMS.get(action)
-    signal = signal_for_action(user=request.user, signal_uuid=signal_uuid)
-    if form_class is None or signal is None:
+    if form_class is None:
         raise Http404
-    access_case_file(request=request, trajectory_uuid=signal.trajectory.uuid, section=SIGNAL_SECTION, action="update")
+    signal = _signal_or_404(request, signal_uuid, Action.UPDATE)
     form = form_class(request.POST, signal=signal)
     if form.is_valid():
         data = form.cleaned_data
@@ -92,35 +119,14 @@ def signal_act(request: HttpRequest, signal_uuid: UUID, action: str) -> HttpResp
                     actor=request.user, signal=signal, reason=data["reason"], expected_version=data["version"]
                 )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             done = _("Signalering bijgewerkt: %(status)s.") % {"status": signal.get_status_display().lower()}
-            if request.htmx:  # type: ignore[attr-defined]
-                return render(request, "alerts/worklist.html#done", {"signal": signal, "message": done})
             messages.success(request, done)
             return redirect("alerts:worklist")
-    forms = _row_forms(signal)
-    forms[{"afhandelen": "handle_form", "uitstellen": "snooze_form", "niet-nodig": "dismiss_form"}[action]] = form
-    item = next((i for i in worklist(user=request.user) if i.signal.pk == signal.pk), None)
-    if item is None:  # no longer open (someone else acted): show the plain state
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("alerts:worklist")
-    row = {"item": item, **forms, "open_action": action}
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "alerts/worklist.html#row", {"row": row})
-    items = worklist(user=request.user)
-    rows = [row if i.signal.pk == signal.pk else {"item": i, **_row_forms(i.signal)} for i in items]
-    context = {
-        "rows": rows,
-        "overdue": sum(1 for i in items if i.overdue),
-        "digest_form": DigestForm(),
-        "is_case_lead": _is_case_lead(request),
-    }
-    return render(request, "alerts/worklist.html", context, status=400)
+    forms = _action_forms(signal)
+    forms[FORM_NAMES[action]] = form  # the one that failed, with what was typed and why
+    return _render_signal(request, signal, forms, status=400)
 
 
 @access_rule(Rule.ROLE, roles=(Role.CASE_LEAD,), category=WORKLIST_CATEGORY)

@@ -1,5 +1,6 @@
-"""The worklist pages: who sees which signals, the actions (plain and htmx), the team overview, the digest."""
+"""The worklist pages: who sees which signals, a signal's page and its actions, the team overview, the digest."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -59,7 +60,7 @@ def test_worklist_shows_my_open_signals_most_urgent_first(world):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Anders" not in content  # not my case
-    rows = [row["item"].signal.rule for row in response.context["rows"]]
+    rows = [item.signal.rule for item in response.context["items"]]
     assert rows == ["no_contact", "provision_ending", "transition_18"]  # by due date
     assert "te laat" in content  # the overdue one says so in words
     assert reverse("trajectories:case_file", args=[mine.uuid]) in content
@@ -72,22 +73,26 @@ def test_a_long_worklist_comes_in_pages_most_urgent_first(world, settings):
     client = logged_in(lead)
     first = client.get(reverse("alerts:worklist"))
     second = client.get(reverse("alerts:worklist"), {"page": 2})
-    assert [r["item"].signal.rule for r in first.context["rows"]] == ["no_contact", "provision_ending"]
-    assert [r["item"].signal.rule for r in second.context["rows"]] == ["transition_18"]
+    assert [item.signal.rule for item in first.context["items"]] == ["no_contact", "provision_ending"]
+    assert [item.signal.rule for item in second.context["items"]] == ["transition_18"]
     assert "3 signaleringen" in first.content.decode() and "3 signaleringen" in second.content.decode()
     assert "Pagina 1 van 2" in first.content.decode() and '?page=2"' in first.content.decode()
-    assert first.content.decode().count('class="rp-action-form"') == 2 * 3  # forms only for the rows shown
+    shown = [reverse("alerts:signal", args=[item.signal.uuid]) for item in first.context["items"]]
+    last = reverse("alerts:signal", args=[second.context["items"][0].signal.uuid])
+    assert all(url in first.content.decode() for url in shown) and last not in first.content.decode()
+    assert "<form" not in first.content.decode().split("<table")[1].split("</table>")[0]  # actions on their own page
 
 
 def test_job_coach_does_not_see_signals_of_hidden_categories(world):
     _lead, coach, _mine, _second, _others = world
-    rules = [r["item"].signal.rule for r in logged_in(coach).get(reverse("alerts:worklist")).context["rows"]]
+    rules = [item.signal.rule for item in logged_in(coach).get(reverse("alerts:worklist")).context["items"]]
     assert rules == ["no_contact"]  # youth care (provision) is not the job coach's to see
     youth = Signal.objects.get(rule="provision_ending")
     response = logged_in(coach).post(
         reverse("alerts:act", args=[youth.uuid, "afhandelen"]), {"action_taken": "x", "version": youth.version}
     )
     assert response.status_code == 404
+    assert logged_in(coach).get(reverse("alerts:signal", args=[youth.uuid])).status_code == 404
     assert Signal.objects.get(pk=youth.pk).status == SignalStatus.OPEN
 
 
@@ -101,19 +106,35 @@ def test_roles_without_case_files_have_no_worklist(role):
     assert logged_in(professional(role)).get(reverse("alerts:worklist")).status_code == 403
 
 
-def test_handle_with_htmx_swaps_the_row_and_logs_access(world):
+def test_signal_page_says_what_to_do_and_handling_it_returns_to_the_worklist(world):
     lead, _coach, mine, _second, _others = world
     signal = Signal.objects.get(rule="no_contact", trajectory=mine)
-    url = reverse("alerts:act", args=[signal.uuid, "afhandelen"])
-    response = logged_in(lead).post(
-        url, {"action_taken": "Huisbezoek gedaan", "version": signal.version}, HTTP_HX_REQUEST="true"
+    client = logged_in(lead)
+    page = client.get(reverse("alerts:signal", args=[signal.uuid]))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert page.context["item"].title in content and page.context["item"].what_to_do in content
+    assert "Noor Zwartjes" in content and "te laat" in content
+    for action in ("afhandelen", "uitstellen", "niet-nodig"):
+        assert reverse("alerts:act", args=[signal.uuid, action]) in content
+    assert len(set(re.findall(r' id="([^"]+)"', content))) == len(re.findall(r' id="([^"]+)"', content))  # ids unique
+    read = AccessLogEntry.objects.filter(object_ref=str(mine.uuid), section="signals", action="read").get()
+    assert read.result == "allowed"
+
+    response = client.post(
+        reverse("alerts:act", args=[signal.uuid, "afhandelen"]),
+        {"action_taken": "Huisbezoek gedaan", "version": signal.version},
+        follow=True,
     )
-    assert response.status_code == 200
-    assert 'role="status"' in response.content.decode() and "afgehandeld" in response.content.decode()
+    assert response.redirect_chain == [(reverse("alerts:worklist"), 302)]
+    assert "Signalering bijgewerkt: afgehandeld." in response.content.decode()
     signal.refresh_from_db()
     assert (signal.status, signal.action_taken, signal.handled_by) == (SignalStatus.HANDLED, "Huisbezoek gedaan", lead)
-    entry = AccessLogEntry.objects.filter(object_ref=str(mine.uuid), section="signals").get()
+    entry = AccessLogEntry.objects.filter(object_ref=str(mine.uuid), section="signals", action="update").get()
     assert entry.result == "allowed"
+
+    after = client.get(reverse("alerts:signal", args=[signal.uuid])).content.decode()
+    assert "staat niet meer open" in after and "<form method=\"post\" action=\"/werkvoorraad/" not in after
 
 
 def test_snooze_without_reason_keeps_the_input_and_explains(world):
@@ -121,10 +142,9 @@ def test_snooze_without_reason_keeps_the_input_and_explains(world):
     signal = Signal.objects.get(rule="transition_18", trajectory=second)
     url = reverse("alerts:act", args=[signal.uuid, "uitstellen"])
     until = (DAY + timedelta(days=10)).isoformat()
-    response = logged_in(lead).post(
-        url, {"until": until, "reason": "", "version": signal.version}, HTTP_HX_REQUEST="true"
-    )
+    response = logged_in(lead).post(url, {"until": until, "reason": "", "version": signal.version})
     content = response.content.decode()
+    assert response.status_code == 400
     assert "_reason_error" in content and 'aria-invalid="true"' in content  # the error is linked to its field
     assert until in content  # what was typed stays
     assert Signal.objects.get(pk=signal.pk).status == SignalStatus.OPEN
