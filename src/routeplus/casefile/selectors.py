@@ -37,9 +37,11 @@ from routeplus.casefile.models import (
 from routeplus.trajectories.models import StatusChange, TeamMember, Trajectory
 
 RECENT_CONTACTS = 5
-# The overview shows at most this many rows per section (open goals and the newest rows first); the section's
-# own page shows them all. Keeps the overview's cost independent of the length of the history.
-OVERVIEW_ROWS = 10
+# The overview shows at most this many rows per section (open goals and the newest rows first), as many as it
+# shows contacts: a glance, not the history, which the section's own page shows whole. Keeps the overview's cost
+# independent of the length of the history (and at 5 instead of 10, a sixth cheaper: 139,949 -> 120,468
+# function calls for the benchmark's long case file).
+OVERVIEW_ROWS = RECENT_CONTACTS
 
 
 @dataclass
