@@ -134,7 +134,7 @@ def test_signal_page_says_what_to_do_and_handling_it_returns_to_the_worklist(wor
     assert entry.result == "allowed"
 
     after = client.get(reverse("alerts:signal", args=[signal.uuid])).content.decode()
-    assert "staat niet meer open" in after and "<form method=\"post\" action=\"/werkvoorraad/" not in after
+    assert "staat niet meer open" in after and '<form method="post" action="/werkvoorraad/' not in after
 
 
 def test_snooze_without_reason_keeps_the_input_and_explains(world):
