@@ -16,7 +16,7 @@ from routeplus.access.door import access_case_file
 from routeplus.access.rules import Rule, access_rule
 from routeplus.accounts.models import Role
 from routeplus.alerts.digest import digest_subscribe
-from routeplus.alerts.forms import FORMS, DigestForm, DismissForm, HandleForm, SnoozeForm
+from routeplus.alerts.forms import FORMS, DigestForm, SignalForm
 from routeplus.alerts.models import ACTIVE_STATUSES, DigestSubscription, Signal
 from routeplus.alerts.selectors import signal_for_action, team_overview, work_item, worklist
 from routeplus.alerts.services import signal_dismiss, signal_handle, signal_snooze
@@ -24,17 +24,13 @@ from routeplus.audit.models import Action
 from routeplus.trajectories.views import add_form_errors
 
 CASE_ROLES = Role.case_roles()
-FORM_NAMES = {"afhandelen": "handle_form", "uitstellen": "snooze_form", "niet-nodig": "dismiss_form"}
 SIGNAL_SECTION = "signals"
 WORKLIST_CATEGORY = "worklist"  # access/policy.toml
 
 
-def _action_forms(signal: Signal) -> dict[str, object]:
-    return {
-        "handle_form": HandleForm(signal=signal),
-        "snooze_form": SnoozeForm(signal=signal),
-        "dismiss_form": DismissForm(signal=signal),
-    }
+def _action_forms(signal: Signal) -> dict[str, SignalForm]:
+    """A fresh form per action, by the slug in its URL (alerts:act)."""
+    return {slug: form_class(signal=signal) for slug, form_class in FORMS.items()}
 
 
 @access_rule(Rule.ROLE, roles=CASE_ROLES, category=WORKLIST_CATEGORY)
@@ -70,12 +66,14 @@ def _signal_or_404(request: HttpRequest, signal_uuid: UUID, action: str) -> Sign
     return signal
 
 
-def _render_signal(request: HttpRequest, signal: Signal, forms: dict[str, object], status: int = 200) -> HttpResponse:
+def _render_signal(
+    request: HttpRequest, signal: Signal, forms: dict[str, SignalForm], status: int = 200
+) -> HttpResponse:
     context = {
         "item": work_item(signal, timezone.localdate()),
         "signal": signal,
         "actionable": signal.status in ACTIVE_STATUSES,
-        **forms,
+        "forms": forms,
     }
     return render(request, "alerts/signal.html", context, status=status)
 
@@ -125,7 +123,7 @@ def signal_act(request: HttpRequest, signal_uuid: UUID, action: str) -> HttpResp
             messages.success(request, done)
             return redirect("alerts:worklist")
     forms = _action_forms(signal)
-    forms[FORM_NAMES[action]] = form  # the one that failed, with what was typed and why
+    forms[action] = form  # the one that failed, with what was typed and why
     return _render_signal(request, signal, forms, status=400)
 
 
