@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -85,10 +86,12 @@ KINDS: dict[str, RecordKind] = {
 
 @dataclass(frozen=True)
 class RecordRef:
-    """Where the history of one change-log object lives: its kind's slug and the record's UUID (if any)."""
+    """Where the history of one change-log object lives: its kind's slug and the record's UUID (if any).
+    A UUID, not its text: the history table links with {% row_url %}, which reuses one reversed route for
+    UUID arguments and would take text for a new route shape per row."""
 
     slug: str
-    record_uuid: str = ""
+    record_uuid: UUID | None = None
 
 
 @dataclass
@@ -100,7 +103,7 @@ class Scope:
     def add(self, object_type: str, pairs: Iterable[tuple[Any, Any]], slug: str) -> None:
         target = self.refs.setdefault(object_type, {})
         for ref, record_uuid in pairs:
-            target[str(ref)] = RecordRef(slug, str(record_uuid) if record_uuid else "")
+            target[str(ref)] = RecordRef(slug, UUID(str(record_uuid)) if record_uuid else None)
 
     def condition(self) -> Q:
         condition = Q(pk__in=[])

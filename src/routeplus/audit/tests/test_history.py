@@ -12,10 +12,11 @@ from django.urls import reverse
 from routeplus.accounts.models import Role
 from routeplus.audit.models import AccessLogEntry, ChangeLogEntry, Result
 from routeplus.casefile import services
-from routeplus.casefile.models import ContactChannel, ContactWith, PlacementKind, PlacementStatus
+from routeplus.casefile.models import ContactChannel, ContactMoment, ContactWith, PlacementKind, PlacementStatus
 from routeplus.casefile.tests.factories import EmployerFactory, provision_kind
 from routeplus.testing.factories import TrajectoryFactory, on_team, professional
 from routeplus.testing.http import logged_in
+from routeplus.ui.templatetags.routeplus import _url_pattern
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,24 @@ def test_case_file_history_lists_every_visible_record_newest_first_and_links_eac
     assert _url(trajectory, "stage", placement) in page
     assert page.index("Knelpunt") < page.index("Stage of werkplek")  # newest first
     assert len(_new_entries(before)) == 1
+
+
+def test_history_links_reuse_one_route_shape_for_every_record(case):
+    """The rows link with UUIDs, so {% row_url %} reverses each route once, however many records are listed."""
+    trajectory, lead = case
+    client = logged_in(lead)
+
+    def shapes_on_the_page() -> tuple[int, str]:
+        _url_pattern.cache_clear()
+        page = client.get(_url(trajectory)).content.decode()
+        return _url_pattern.cache_info().currsize, page
+
+    _grow(trajectory, lead, 1)
+    few, _page = shapes_on_the_page()
+    _grow(trajectory, lead, 4)
+    many, page = shapes_on_the_page()
+    assert all(_url(trajectory, "contact", c) in page for c in ContactMoment.objects.filter(trajectory=trajectory))
+    assert many == few
 
 
 def test_user_of_another_organisation_gets_404_and_a_refused_log_entry(case):
