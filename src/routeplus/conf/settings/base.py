@@ -320,7 +320,7 @@ ROUTEPLUS_BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 ROUTEPLUS_CASELOAD_PAGE_SIZE = 50
-# Signals per page of the worklist, most urgent first; each row carries its three action forms.
+# Signals per page of the worklist, most urgent first; each row links to the signal's page with its actions.
 ROUTEPLUS_WORKLIST_PAGE_SIZE = 25
 # The address people use to reach routeplus; links in e-mails (the daily signal digest) start with it.
 ROUTEPLUS_BASE_URL = env_str("BASE_URL", "http://localhost:8000")
