@@ -169,11 +169,17 @@ def test_other_peoples_signals_are_404(world):
 
 
 def test_team_overview_for_the_case_lead_only(world):
-    lead, coach, *_ = world
+    lead, coach, _mine, second, _others = world
+    snoozed = Signal.objects.get(rule="transition_18", trajectory=second)
+    logged_in(lead).post(
+        reverse("alerts:act", args=[snoozed.uuid, "uitstellen"]),
+        {"until": (DAY + timedelta(days=30)).isoformat(), "reason": "Na de zomer", "version": snoozed.version},
+    )
     response = logged_in(lead).get(reverse("alerts:team"))
     assert response.status_code == 200
     rows = response.context["overview"].rows
-    assert sorted(row.open for row in rows) == [1, 2]
+    assert sorted(row.open for row in rows) == [0, 2]
+    assert reverse("alerts:signal", args=[snoozed.uuid]) in response.content.decode()  # to act on it again
     assert logged_in(coach).get(reverse("alerts:team")).status_code == 403
 
 
