@@ -158,6 +158,21 @@ def test_snooze_without_reason_keeps_the_input_and_explains(world):
     )
 
 
+def test_acting_on_a_signal_someone_else_just_handled_says_why_nothing_happened(world):
+    lead, coach, mine, *_ = world
+    signal = Signal.objects.get(rule="no_contact", trajectory=mine)
+    url = reverse("alerts:act", args=[signal.uuid, "niet-nodig"])
+    logged_in(coach).post(
+        reverse("alerts:act", args=[signal.uuid, "afhandelen"]), {"action_taken": "Gebeld", "version": 1}
+    )
+    response = logged_in(lead).post(url, {"reason": "Al gesproken", "version": 1})  # the page was stale
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert 'role="alert"' in content and "staat niet meer open" in content
+    assert Signal.objects.get(pk=signal.pk).status == SignalStatus.HANDLED
+    assert logged_in(lead).post(reverse("alerts:act", args=[signal.uuid, "weg"]), {}).status_code == 404
+
+
 def test_other_peoples_signals_are_404(world):
     lead, *_rest, others = world
     signal = Signal.objects.filter(trajectory=others).first()
