@@ -99,6 +99,26 @@ def worklist(*, user: Any, on: date | None = None) -> list[WorkItem]:
     return [work_item(signal, on) for signal in signals]
 
 
+@dataclass(frozen=True)
+class Attention:
+    """What needs attention on one case file: the most urgent open signals the reader may see, and how many."""
+
+    items: list[WorkItem]
+    total: int
+
+
+ATTENTION_SHOWN = 3
+
+
+def attention_on(*, trajectory: Trajectory, categories: frozenset[str], on: date | None = None) -> Attention:
+    """The open signals of one trajectory in the categories the reader sees there (the door's
+    visible_categories for this case), most urgent first: one query, whatever the number of signals."""
+    on = on or timezone.localdate()
+    signals = Signal.objects.filter(_open_on(on), trajectory=trajectory).order_by("due_date", "raised_on", "id")
+    visible = [s for s in signals.select_related("trajectory") if not s.category or s.category in categories]
+    return Attention(items=[work_item(s, on) for s in visible[:ATTENTION_SHOWN]], total=len(visible))
+
+
 def signal_for_action(*, user: Any, signal_uuid: Any) -> Signal | None:
     """One signal the user may act on: on a visible case and in a visible category."""
     signal = _base(user).filter(uuid=signal_uuid).first()

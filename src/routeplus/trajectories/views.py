@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from routeplus.access.door import access_case_file, can_manage
+from routeplus.access.door import access_case_file, can_manage, current_team_places
 from routeplus.access.rules import Rule, access_rule
 from routeplus.access.sections import visible_sections
 from routeplus.accounts.models import Role
+from routeplus.alerts.selectors import attention_on
 from routeplus.trajectories.forms import (
     CaseloadFilterForm,
     SearchForm,
@@ -91,6 +92,9 @@ def _render_case_file(request: HttpRequest, trajectory: Any, **forms: Any) -> Ht
     manage = can_manage(request.user, trajectory)
     casework = case_file_sections(user=request.user, trajectory=trajectory)
     context = {
+        "attention": attention_on(trajectory=trajectory, categories=casework.categories),
+        # Who works on the case now handles its signals; the previous team and other readers see them only.
+        "attention_links": bool(current_team_places(request.user, trajectory)),
         "recent_status_changes": core.recent_status_changes,
         "earlier_status_changes": core.status_changes_total - len(core.recent_status_changes),
         "core": core,

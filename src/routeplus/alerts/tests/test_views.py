@@ -173,6 +173,24 @@ def test_acting_on_a_signal_someone_else_just_handled_says_why_nothing_happened(
     assert logged_in(lead).post(reverse("alerts:act", args=[signal.uuid, "weg"]), {}).status_code == 404
 
 
+def test_case_file_header_says_what_needs_attention_in_the_categories_the_reader_sees(world):
+    lead, coach, mine, *_ = world
+    no_contact = Signal.objects.get(rule="no_contact", trajectory=mine)
+    youth = Signal.objects.get(rule="provision_ending", trajectory=mine)
+    case_file = reverse("trajectories:case_file", args=[mine.uuid])
+    for_lead = logged_in(lead).get(case_file).content.decode()
+    assert "Aandacht nodig" in for_lead
+    assert reverse("alerts:signal", args=[no_contact.uuid]) in for_lead
+    assert reverse("alerts:signal", args=[youth.uuid]) in for_lead
+    for_coach = logged_in(coach).get(case_file)
+    assert [item.signal.rule for item in for_coach.context["attention"].items] == ["no_contact"]
+    assert reverse("alerts:signal", args=[youth.uuid]) not in for_coach.content.decode()  # youth care: hidden
+    logged_in(lead).post(
+        reverse("alerts:act", args=[no_contact.uuid, "afhandelen"]), {"action_taken": "Gebeld", "version": 1}
+    )
+    assert "geen open signaleringen" in logged_in(coach).get(case_file).content.decode()
+
+
 def test_other_peoples_signals_are_404(world):
     lead, *_rest, others = world
     signal = Signal.objects.filter(trajectory=others).first()
