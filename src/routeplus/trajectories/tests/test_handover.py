@@ -185,6 +185,9 @@ def test_previous_team_reads_the_new_file_during_the_overlap(handed_over):
     assert visible_categories(handed_over.old_lead, handed_over.new) == set(DataCategory.values)
     assert visible_categories(handed_over.coach, handed_over.new) == {"education", "work", "income", "contacts"}
     assert logged_in(handed_over.coach).get(case_file_url(handed_over.new, "casefile:plan")).status_code == 200
+    # They see what needs attention but do not handle it: signal pages are for who works on the case now.
+    assert logged_in(handed_over.old_lead).get(case_file_url(handed_over.new)).context["attention_links"] is False
+    assert logged_in(handed_over.new_lead).get(case_file_url(handed_over.new)).context["attention_links"] is True
 
 
 def test_previous_team_sees_the_categories_of_its_old_role_only(handed_over):
