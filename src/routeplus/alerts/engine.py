@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,6 +98,7 @@ def _reconcile(cases: list[CaseData], on: date, cfg: dict) -> EvaluationReport:
         for s in Signal.objects.select_for_update().filter(trajectory_id__in=[c.trajectory.pk for c in cases])
     }
     events: list[SignalEvent] = []
+    new: list[Signal] = []
     seen: set[tuple[int, str, str]] = set()
     for case in cases:
         for (rule, key), condition in _conditions(case, on, cfg).items():
@@ -105,20 +106,17 @@ def _reconcile(cases: list[CaseData], on: date, cfg: dict) -> EvaluationReport:
             seen.add(ident)
             signal = existing.get(ident)
             if signal is None:
-                signal, created = Signal.objects.get_or_create(
-                    trajectory=case.trajectory,
-                    rule=rule,
-                    key=key,
-                    defaults={
-                        "due_date": condition.due_date,
-                        "detail": condition.detail,
-                        "category": condition.category,
-                        "raised_on": on,
-                    },
+                new.append(
+                    Signal(
+                        trajectory=case.trajectory,
+                        rule=rule,
+                        key=key,
+                        due_date=condition.due_date,
+                        detail=condition.detail,
+                        category=condition.category,
+                        raised_on=on,
+                    )
                 )
-                if created:
-                    report.created += 1
-                    events.append(_event(signal, "", SignalStatus.OPEN, _("Gesignaleerd"), now))
                 continue
             changes: dict[str, object] = {}
             followed = signal.status in (SignalStatus.OPEN, SignalStatus.SNOOZED, SignalStatus.RESOLVED)
@@ -147,8 +145,35 @@ def _reconcile(cases: list[CaseData], on: date, cfg: dict) -> EvaluationReport:
             status=SignalStatus.RESOLVED, snoozed_until=None, version=F("version") + 1, updated_at=now
         )
         report.resolved += 1
+    for signal in _create(new):
+        report.created += 1
+        events.append(_event(signal, "", SignalStatus.OPEN, _("Gesignaleerd"), now))
     SignalEvent.objects.bulk_create(events)
     return report
+
+
+def _create(new: list[Signal]) -> list[Signal]:
+    """Store the batch's new signals in one statement and return those created. Another evaluation (the daily
+    run and one after a write) may have raised one of them since this one read the table: then the batch falls
+    back to one at a time, each created only if it is still missing (the unique condition decides)."""
+    if not new:
+        return []
+    try:
+        with transaction.atomic():
+            return Signal.objects.bulk_create(new)
+    except IntegrityError:
+        created = []
+        for signal in new:
+            fields = {"due_date": signal.due_date, "detail": signal.detail, "category": signal.category}
+            stored, was_created = Signal.objects.get_or_create(
+                trajectory=signal.trajectory,
+                rule=signal.rule,
+                key=signal.key,
+                defaults={**fields, "raised_on": signal.raised_on},
+            )
+            if was_created:
+                created.append(stored)
+        return created
 
 
 def signals_evaluate(*, on: date | None = None, trajectories: Iterable[Trajectory] | None = None) -> EvaluationReport:

@@ -5,9 +5,11 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from routeplus.accounts.models import Role
-from routeplus.alerts.engine import signals_evaluate, signals_evaluate_trajectory
+from routeplus.alerts.engine import _create, signals_evaluate, signals_evaluate_trajectory
 from routeplus.alerts.models import Signal, SignalEvent, SignalStatus
 from routeplus.alerts.services import signal_dismiss, signal_handle, signal_snooze
 from routeplus.alerts.tests.factories import contact
@@ -147,3 +149,32 @@ def test_the_task_runs_the_evaluation(silent):
     with time_machine.travel(DAY, tick=False):
         result = evaluate_signals_task.call(DAY.isoformat())
     assert result["created"] == 1
+
+
+def test_new_signals_of_a_batch_are_stored_in_one_statement():
+    """At national scale the daily run raises tens of thousands of signals: one INSERT per batch, not per signal."""
+    for n in range(6):
+        trajectory = TrajectoryFactory(participant__birth_date=date(2000, 1, 1))
+        contact(trajectory, date(2026, 1, 1) - timedelta(days=n), reached=True)
+    with CaptureQueriesContext(connection) as queries:
+        report = evaluate(DAY)
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "alerts_signal" ')]
+    assert report.created == Signal.objects.count() == SignalEvent.objects.count() >= 6
+    assert len(inserts) == 1
+
+
+def test_a_signal_raised_meanwhile_by_another_evaluation_is_not_raised_twice(silent):
+    """The daily run and a re-evaluation after a write can meet: a batch whose new signals another evaluation
+    stored since it read the table creates only the missing ones, one at a time, without an error."""
+    trajectory, _lead = silent
+    other = TrajectoryFactory(participant__birth_date=date(2000, 1, 1))
+    evaluate(DAY)
+    raced = Signal.objects.get(trajectory=trajectory)
+
+    def fresh(on_trajectory):
+        return Signal(trajectory=on_trajectory, rule="no_contact", key=raced.key, due_date=DAY, raised_on=DAY)
+
+    with transaction.atomic():
+        created = _create([fresh(trajectory), fresh(other)])
+    assert [signal.trajectory for signal in created] == [other]
+    assert Signal.objects.filter(trajectory=trajectory).get() == raced  # kept, not duplicated
