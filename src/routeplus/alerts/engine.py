@@ -164,12 +164,11 @@ def _create(new: list[Signal]) -> list[Signal]:
     except IntegrityError:
         created = []
         for signal in new:
-            fields = {"due_date": signal.due_date, "detail": signal.detail, "category": signal.category}
             stored, was_created = Signal.objects.get_or_create(
                 trajectory=signal.trajectory,
                 rule=signal.rule,
                 key=signal.key,
-                defaults={**fields, "raised_on": signal.raised_on},
+                defaults={f: getattr(signal, f) for f in ("due_date", "detail", "category", "raised_on")},
             )
             if was_created:
                 created.append(stored)

@@ -53,9 +53,14 @@ def categories_by_trajectory(*, user: Any, trajectory_ids: list[int]) -> dict[in
     return result
 
 
+def _shown(signal: Signal, categories: frozenset[str]) -> bool:
+    """A signal tells no more than the case file: shown when about the case itself or a visible category."""
+    return not signal.category or signal.category in categories
+
+
 def _visible(user: Any, signals: list[Signal]) -> list[Signal]:
     categories = categories_by_trajectory(user=user, trajectory_ids=list({s.trajectory_id for s in signals}))
-    return [s for s in signals if not s.category or s.category in categories.get(s.trajectory_id, frozenset())]
+    return [s for s in signals if _shown(s, categories.get(s.trajectory_id, frozenset()))]
 
 
 def _base(user: Any) -> QuerySet[Signal]:
@@ -115,7 +120,7 @@ def attention_on(*, trajectory: Trajectory, categories: frozenset[str], on: date
     visible_categories for this case), most urgent first: one query, whatever the number of signals."""
     on = on or timezone.localdate()
     signals = Signal.objects.filter(_open_on(on), trajectory=trajectory).order_by("due_date", "raised_on", "id")
-    visible = [s for s in signals.select_related("trajectory") if not s.category or s.category in categories]
+    visible = [s for s in signals if _shown(s, categories)]
     return Attention(items=[work_item(s, on) for s in visible[:ATTENTION_SHOWN]], total=len(visible))
 
 
