@@ -52,6 +52,8 @@ from routeplus.casefile.models import (
     Result,
     ResultType,
 )
+from routeplus.monitor.derived import result_dates_rebuild
+from routeplus.monitor.models import ResultDate
 from routeplus.participants.models import OutflowProfile, Participant
 from routeplus.trajectories.models import Route, Status, StatusChange, TeamMember, Trajectory
 
@@ -286,6 +288,9 @@ class Generator:
                 ]
             )
         started = time.perf_counter()
+        self._result_dates()
+        self._step("result dates", started)
+        started = time.perf_counter()
         self.loader.analyze()
         self._step("analyze", started)
         self.built.counts = dict(self.loader.counts)
@@ -294,6 +299,13 @@ class Generator:
         self._step("signals", started)
         self.built.seconds["total"] = round(time.perf_counter() - started_all, 3)
         return self.built
+
+    def _result_dates(self) -> None:
+        """The monitor's derived result dates, as the services keep them: rebuilt once from the loaded results."""
+        if self.using != DEFAULT_DB_ALIAS:  # the rebuild, like every service, writes to the default database
+            raise ValueError(f"The result dates are derived on the default database, not on {self.using!r}.")
+        result_dates_rebuild()
+        self.built.counts["monitor.ResultDate"] = ResultDate.objects.count()
 
     def _signals(self) -> None:
         """The open signals as the daily evaluation leaves them on the anchor date. The engine's own rules make

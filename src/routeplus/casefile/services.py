@@ -118,6 +118,14 @@ def reevaluate_signals_after_commit(trajectory: Trajectory) -> None:
     transaction.on_commit(lambda: signals_evaluate_trajectory(trajectory), robust=True)
 
 
+def count_results_again(trajectory: Trajectory) -> None:
+    """The council table counts from dates derived from the results and the trajectory's start: derive this
+    participant's again, in the writer's transaction, so the monitor never lags behind the case file."""
+    from routeplus.monitor.derived import result_dates_refresh  # the monitor sits above the case file
+
+    result_dates_refresh(participant_ids=[trajectory.participant_id])
+
+
 def _ref(trajectory: Trajectory) -> str:
     return str(trajectory.participant.uuid)
 
@@ -654,6 +662,7 @@ def result_record(
         recorded_by=actor,
     )
     _log(actor=actor, action=Action.CREATE, instance=result, trajectory=trajectory, fields=RESULT_FIELDS)
+    count_results_again(trajectory)
     # An open proposal for the same outcome is settled by this decision.
     ResultProposal.objects.filter(trajectory=trajectory, type=type, status=ProposalStatus.OPEN).update(
         status=ProposalStatus.CONFIRMED, result=result, decided_by=actor, decided_at=timezone.now(),
@@ -676,11 +685,13 @@ def result_update(
         provision=result.provision,
         exclude_pk=result.pk,
     )
-    return _update_logged(
+    updated = _update_logged(
         result, actor=actor, expected_version=expected_version,
         changes={"start_date": start_date, "end_date": end_date, "note": note.strip()}, trajectory=trajectory,
         fields=RESULT_FIELDS,
     )  # fmt: skip
+    count_results_again(trajectory)
+    return updated
 
 
 def _settle(proposal: ResultProposal, *, expected_version: int, status: str, actor: Any, result: Result | None) -> None:
@@ -731,6 +742,7 @@ def result_proposal_confirm(
         actor=actor,
         result=result,
     )
+    count_results_again(trajectory)
     _log(actor=actor, action=Action.CREATE, instance=result, trajectory=trajectory, fields=RESULT_FIELDS)
     _log(
         actor=actor,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from routeplus.accounts.models import Municipality, Organisation, OrganisationKind, SchoolType, User
 from routeplus.audit.models import Action, ChangeLogEntry
 from routeplus.casefile.models import Result, ResultType
+from routeplus.monitor.derived import result_dates_refresh
 from routeplus.monitor.tabular import Problem, Row, Table, read_tables
 from routeplus.participants.bsn import is_valid_bsn
 from routeplus.participants.models import OutflowProfile, Participant
@@ -838,6 +839,7 @@ def register_import(*, actor: Any, plan: ImportPlan, progress: Progress | None =
     create_t: list[dict[str, Any]] = []
     update_t: list[tuple[Trajectory, str]] = []
     history: list[dict[str, Any]] = []
+    moved_from: list[int] = []
     reason = _("Overgenomen uit het register")
     for trow in plan._trajectories:
         values = _trajectory_values(trow, current_t[trow.ref].status if trow.ref in current_t else None)
@@ -854,6 +856,8 @@ def register_import(*, actor: Any, plan: ImportPlan, progress: Progress | None =
             p_uuid = str(participant_uuids[values["participant_id"]])
             changes = {f: (getattr(existing, f), v) for f, v in values.items() if getattr(existing, f) != v}
             if changes:
+                if "participant_id" in changes:  # the participant it leaves counts again without it
+                    moved_from.append(changes["participant_id"][0])
                 before = existing.status
                 for f, (_old, new) in changes.items():
                     setattr(existing, f, new)
@@ -969,6 +973,14 @@ def register_import(*, actor: Any, plan: ImportPlan, progress: Progress | None =
     _create(Result, create_r)
     if update_r:
         Result.objects.bulk_update(update_r, ["end_date", "note", "version"], batch_size=BATCH)
+    result_dates_refresh(
+        participant_ids=moved_from,
+        trajectory_ids=[
+            *(t.pk for t, _before in update_t),
+            *(t["id"] for t in create_t),
+            *(r["trajectory_id"] for r in create_r),
+        ],
+    )
     created_r = {(r["trajectory_id"], r["type"], r["start_date"]): r["id"] for r in create_r if r["id"]}
     if len(created_r) < len(create_r):  # databases that do not return the new ids from a bulk insert
         created_r = {

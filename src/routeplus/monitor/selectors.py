@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Greatest, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from routeplus.monitor.definitions import (
     PARTICIPANTS,
     PUBLISHED,
 )
+from routeplus.monitor.models import ResultDate
 from routeplus.participants.models import OutflowProfile
 from routeplus.trajectories.models import Route, Trajectory
 
@@ -126,11 +127,6 @@ def _trajectory_aggregates(p: date) -> dict[str, Count]:
     }
 
 
-def _results_on(p: date) -> Count:
-    """Participants with a result of a type that began on or before P, in a trajectory started by P."""
-    return Count("trajectory__participant", distinct=True, filter=Q(trajectory__start_date__lte=p, start_date__lte=p))
-
-
 def _counts(peildatum: date, scope: Scope, group: str) -> dict[Any, dict[str, int]]:
     """All categories per group value (municipality, school) on one reference date. Two queries."""
     p = peildatum
@@ -139,12 +135,10 @@ def _counts(peildatum: date, scope: Scope, group: str) -> dict[Any, dict[str, in
     for values in trajectories.values(group).annotate(**_trajectory_aggregates(p)).order_by():
         key = values.pop(group)
         result[key].update(values)
-    # Filtered on the joined trajectory itself: one join of results to trajectories, not a second pass over
-    # the trajectories for an IN (...) list.
-    results = Result.objects.filter(scope.q("trajectory__"), start_date__lte=p).order_by()
-    for values in results.values(f"trajectory__{group}", "type").annotate(n=_results_on(p)):
-        if values["n"]:
-            result[values[f"trajectory__{group}"]][values["type"]] = values["n"]
+    # A participant counts for a result type on P from its derived date (see ResultDate), once per group.
+    results = ResultDate.objects.filter(scope.q(), counts_from__lte=p).order_by()
+    for values in results.values(group, "type").annotate(n=Count("participant", distinct=True)):
+        result[values[group]][values["type"]] = values["n"]
     return result
 
 
@@ -160,19 +154,19 @@ def _counts_on(peildata: Sequence[date], scope: Scope) -> list[dict[str, int]]:
     counts = [dict.fromkeys(ALL_CATEGORIES, 0) for _ in peildata]
     for i, aggregates in enumerate(per_date):
         counts[i].update({code: totals[f"p{i}_{code}"] for code in aggregates})
-    # A participant counts for a result type on P when one of its results of that type began on or before P in
-    # a trajectory started by P: when the later of the two dates is on or before P. So the date from which each
-    # (type, participant) counts is found first (one grouping, hashed), then counted per date; instead of a
-    # COUNT(DISTINCT) per date, which sorts every result row again for each date.
-    last = max(peildata)
-    firsts = (
-        Result.objects.filter(scope.q("trajectory__"), start_date__lte=last, trajectory__start_date__lte=last)
-        .values(kind=F("type"), who=F("trajectory__participant"))
-        .annotate(counts_from=Min(Greatest("start_date", "trajectory__start_date")))
-        .order_by()
-    )
-    inner, inner_params = firsts.query.sql_with_params()
-    sums = ", ".join("SUM(CASE WHEN counts_from <= %s THEN 1 ELSE 0 END)" for _ in peildata)
+    # A participant counts for a result type on P from the earliest date on which a result of that type and
+    # its trajectory had both begun: kept per participant, route and municipality in ResultDate, so no result is
+    # joined to its trajectory here. One date: a distinct count per type. Several: the earliest date per
+    # (type, participant) across the scope's municipalities first (one grouping), then counted per date,
+    # instead of a distinct count per date that sorts every row again for each date.
+    firsts = ResultDate.objects.filter(scope.q(), counts_from__lte=max(peildata)).order_by()
+    if len(peildata) == 1:
+        for kind, n in firsts.values_list("type").annotate(n=Count("participant", distinct=True)):
+            counts[0][kind] = n
+        return counts
+    grouped = firsts.values(kind=F("type"), who=F("participant")).annotate(since=Min("counts_from"))
+    inner, inner_params = grouped.query.sql_with_params()
+    sums = ", ".join("SUM(CASE WHEN since <= %s THEN 1 ELSE 0 END)" for _ in peildata)
     dates = [connection.ops.adapt_datefield_value(p) for p in peildata]
     with connection.cursor() as cursor:
         cursor.execute(

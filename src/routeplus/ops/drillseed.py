@@ -79,6 +79,7 @@ FILLED_BEFORE = (
     "intake_capacityarea_municipalities",
     "intake_intakesettings",
     "intake_trajectorycost",
+    "monitor_resultdate",
     "otp_totp_totpdevice",
     "participants_participant",
     "privacy_sharingbasis",

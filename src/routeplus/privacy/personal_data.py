@@ -154,6 +154,13 @@ PERSONAL_MODELS: list[PersonalModel] = [
         "id uuid trajectory recorded_by created_at version",
     ),
     _model(
+        # Derived from the results and trajectories above (the council table counts from it), kept as long.
+        "monitor.resultdate",
+        "participant",
+        _tags("work", Retention.MONITOR, "route", "municipality", "type", "counts_from"),
+        "id participant",
+    ),
+    _model(
         "casefile.resultproposal",
         "trajectory__participant",
         _tags("work", Retention.CASE_CONTENT, "type", "start_date", "placement", "provision", "status", "result"),

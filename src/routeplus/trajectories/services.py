@@ -144,9 +144,11 @@ def trajectory_change_status(
             _("Iemand anders heeft dit traject intussen gewijzigd. Bekijk de nieuwe stand en probeer het opnieuw.")
         )
     trajectory.refresh_from_db()
-    from routeplus.casefile.services import reevaluate_signals_after_commit
+    from routeplus.casefile.services import count_results_again, reevaluate_signals_after_commit
 
     reevaluate_signals_after_commit(trajectory)
+    if "start_date" in changes:
+        count_results_again(trajectory)
     StatusChange.objects.create(
         trajectory=trajectory,
         from_status=from_status,

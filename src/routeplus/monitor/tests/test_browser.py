@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from routeplus.accounts.models import Role
-from routeplus.casefile.models import Result
 from routeplus.monitor.tests.people import serving
+from routeplus.monitor.tests.results import recorded_result
 from routeplus.testing.browser import assert_accessible, browser_login
 from routeplus.testing.factories import TrajectoryFactory, municipality, on_team, professional
 
@@ -35,7 +35,7 @@ QUERY = "?p1=2023-12-31&p2=2024-12-31&route=RA_PLUS"
 def test_policy_reads_the_council_table_and_establishes_it(live_server, page):
     serving(Role.POLICY, "GM0014", email="beleid@example.nl")
     t = TrajectoryFactory(registered_on=date(2023, 2, 1), start_date=date(2023, 3, 1))
-    Result.objects.create(trajectory=t, type="arbeid", start_date=date(2024, 5, 1))
+    recorded_result(t, "arbeid", date(2024, 5, 1))
     browser_login(page, live_server.url, "beleid@example.nl", "secret-password-123")
     page.get_by_role("link", name="Monitor").first.click()
     page.wait_for_load_state()

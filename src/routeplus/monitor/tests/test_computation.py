@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from routeplus.casefile.models import Result
 from routeplus.monitor.definitions import PUBLISHED_CODES
 from routeplus.monitor.selectors import (
     Scope,
@@ -14,6 +13,7 @@ from routeplus.monitor.selectors import (
     outcome_flows,
     time_to_first_result,
 )
+from routeplus.monitor.tests.results import recorded_result
 from routeplus.testing.factories import ParticipantFactory, SchoolFactory, TrajectoryFactory, municipality, route
 from routeplus.trajectories.models import Status
 
@@ -27,7 +27,7 @@ def traj(registered, start=None, end=None, **fields):
 
 
 def result(trajectory, kind, on, **fields):
-    return Result.objects.create(trajectory=trajectory, type=kind, start_date=on, **fields)
+    return recorded_result(trajectory, kind, on, **fields)
 
 
 def value(code, peildatum=P, scope=None):

@@ -12,9 +12,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from routeplus.casefile.models import Result
 from routeplus.monitor.exports import Publication, breakdown_csv, to_csv, to_pdf, to_xlsx
 from routeplus.monitor.selectors import council_table, council_table_breakdown
+from routeplus.monitor.tests.results import recorded_result
 from routeplus.testing.factories import SchoolFactory, TrajectoryFactory
 from routeplus.trajectories.models import Status
 
@@ -33,7 +33,7 @@ def data():
             participant__school=school,
         )
         if n < 2:
-            Result.objects.create(trajectory=t, type="wajong", start_date=date(2024, 3, 1))
+            recorded_result(t, "wajong", date(2024, 3, 1))
     TrajectoryFactory(registered_on=date(2024, 5, 1), start_date=None, status=Status.WAITING)
 
 

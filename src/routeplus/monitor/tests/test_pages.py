@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 
 from routeplus.accounts.models import Role
 from routeplus.audit.models import AccessLogEntry
-from routeplus.casefile.models import Result
 from routeplus.monitor.models import EstablishedReport
 from routeplus.monitor.tests.people import serving
 from routeplus.monitor.tests.registers import base_register, write_xlsx
+from routeplus.monitor.tests.results import recorded_result
 from routeplus.participants.models import Participant
 from routeplus.testing.factories import TrajectoryFactory, on_team, professional
 from routeplus.testing.http import logged_in
@@ -30,8 +30,8 @@ def world():
     theirs = TrajectoryFactory(
         registered_on=date(2023, 2, 1), start_date=date(2023, 3, 1), participant__family_name="Verborgen"
     )
-    Result.objects.create(trajectory=mine, type="arbeid", start_date=date(2024, 5, 1))
-    Result.objects.create(trajectory=theirs, type="arbeid", start_date=date(2024, 6, 1))
+    recorded_result(mine, "arbeid", date(2024, 5, 1))
+    recorded_result(theirs, "arbeid", date(2024, 6, 1))
     lead = serving(Role.CASE_LEAD)
     on_team(lead, mine, start_date=date(2023, 2, 1))
     return {"mine": mine, "theirs": theirs, "lead": lead}
@@ -92,7 +92,7 @@ def test_page_query_count_does_not_grow_with_the_data(world, django_assert_max_n
         client.get(reverse("monitor:overview") + QUERY)
     for _n in range(15):
         t = TrajectoryFactory(registered_on=date(2023, 2, 1), start_date=date(2023, 3, 1))
-        Result.objects.create(trajectory=t, type="entree", start_date=date(2024, 1, 2))
+        recorded_result(t, "entree", date(2024, 1, 2))
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("monitor:overview") + QUERY)
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -113,7 +113,7 @@ def test_establishing_stores_the_figures_and_later_changes_show_as_differences(w
     assert report.definitions_version
     assert report.definitions["categories"][0]["code"] == "deelnemers_actueel"
     # a correction after the council received the figures
-    Result.objects.create(trajectory=world["mine"], type="wajong", start_date=date(2024, 7, 1))
+    recorded_result(world["mine"], "wajong", date(2024, 7, 1))
     html = client.get(reverse("monitor:overview") + QUERY).content.decode()
     assert "Sinds de vaststelling veranderd" in html
     report.refresh_from_db()

@@ -16,12 +16,12 @@ from openpyxl import load_workbook
 from routeplus.accounts.models import Role
 from routeplus.api.models import ALL_SCOPES
 from routeplus.api.services import api_token_create
-from routeplus.casefile.models import Result
 from routeplus.monitor.exports import Publication, shown_breakdown, suppress_row
 from routeplus.monitor.models import EstablishedReport
 from routeplus.monitor.scope import monitor_scope
 from routeplus.monitor.selectors import Scope, council_table, council_table_breakdown
 from routeplus.monitor.tests.people import serving
+from routeplus.monitor.tests.results import recorded_result
 from routeplus.testing.factories import TrajectoryFactory, municipality, professional
 from routeplus.testing.http import logged_in
 
@@ -205,7 +205,7 @@ def test_regional_page_query_count_does_not_grow_with_the_data(region):
     for code in REGION:
         open_trajectories(code, 6)
     for t in TrajectoryFactory.create_batch(5, municipality=municipality(HOGELAND), registered_on=date(2023, 2, 1)):
-        Result.objects.create(trajectory=t, type="arbeid", start_date=date(2024, 5, 1))
+        recorded_result(t, "arbeid", date(2024, 5, 1))
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse("monitor:overview") + QUERY).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
