@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from django.apps import apps
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -152,3 +153,16 @@ def test_the_migration_fills_the_dates_of_results_recorded_before_it():
     migration.fill(apps, None)
     assert len(derived()) == 2
     assert derived() == expected()
+
+
+def test_the_command_checks_without_changing_and_rebuilds(capsys):
+    trajectory = TrajectoryFactory()
+    Result.objects.create(trajectory=trajectory, type="arbeid", start_date=date(2024, 5, 1))  # bypassing the services
+    with pytest.raises(CommandError, match="1 were missing, 0 were out of date"):
+        call_command("result_dates", "--check")
+    assert not ResultDate.objects.exists()
+    call_command("result_dates")
+    assert "Rebuilt: 1 result dates; 1 were missing" in capsys.readouterr().out
+    assert derived() == expected()
+    call_command("result_dates", "--check")
+    assert "1 result dates; 0 were missing, 0 were out of date." in capsys.readouterr().out
