@@ -172,9 +172,13 @@ class BulkLoader:
             for sql in statements:
                 cursor.execute(sql)
 
-    def analyze(self) -> None:
+    def analyze(self, tables: Sequence[str] = ()) -> None:
+        """Fresh planner statistics: for these tables, or for the whole database."""
         with self.connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            for table in tables:
+                cursor.execute(f"ANALYZE {self.connection.ops.quote_name(table)}")
+            if not tables:
+                cursor.execute("ANALYZE")
 
 
 def plain(value: Any) -> Any:
