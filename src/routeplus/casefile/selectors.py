@@ -4,9 +4,11 @@ queries whatever the length of the history. The trajectory always comes from the
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,40 +30,46 @@ from routeplus.casefile.models import (
     GoalStatus,
     LearningGoal,
     Placement,
+    PlacementKind,
+    PlacementStatus,
     ProposalStatus,
     Provision,
     ProvisionStatus,
     Result,
     ResultProposal,
+    ResultType,
 )
 from routeplus.trajectories.models import StatusChange, TeamMember, Trajectory
-
-RECENT_CONTACTS = 5
-# The overview shows at most this many rows per section (open goals and the newest rows first), as many as it
-# shows contacts: a glance, not the history, which the section's own page shows whole. Keeps the overview's cost
-# independent of the length of the history (and at 5 instead of 10, a sixth cheaper: 139,949 -> 120,468
-# function calls for the benchmark's long case file).
-OVERVIEW_ROWS = RECENT_CONTACTS
 
 
 @dataclass
 class CaseFileSections:
-    """What the case-file overview shows of each section; hidden sections stay empty and say so."""
+    """The state of each section at a glance, for the case file's overview: counts and the latest fact, never
+    the rows themselves (those are on the section's own page, one click away in the case-file navigation).
+    Hidden sections stay empty and say so."""
 
     sections: set[str]
     categories: frozenset[str]
-    plan: DevelopmentPlan | None = None
-    goals: list[LearningGoal] = field(default_factory=list)
-    placements: list[Placement] = field(default_factory=list)
-    provisions: list[Provision] = field(default_factory=list)
-    results: list[Result] = field(default_factory=list)
-    proposals: list[ResultProposal] = field(default_factory=list)
-    contacts: list[ContactMoment] = field(default_factory=list)
-    contacts_total: int = 0
+    perspective: str = ""
+    goals: int = 0
+    goals_open: int = 0
+    placements: int = 0
+    placements_running: int = 0
+    running_kind: str = ""
+    running_employer: str = ""
+    running_since: date | None = None
+    provisions: int = 0
+    provisions_granted: int = 0
+    results: int = 0
+    latest_result_type: str = ""
+    latest_result_from: date | None = None
+    proposals: int = 0
+    contacts: int = 0
+    last_contact_at: datetime | None = None
+    last_contact_reached: bool | None = None
     contacts_failed_in_row: int = 0
-    bottlenecks: list[Bottleneck] = field(default_factory=list)
-    # Sections with more rows than the overview shows (the rest is on the section's own page).
-    more: set[str] = field(default_factory=set)
+    bottlenecks: int = 0
+    bottlenecks_open: int = 0
 
     def shows(self, section: str) -> bool:
         return section in self.sections
@@ -74,12 +82,10 @@ class CaseFileSections:
     shows_contacts = property(lambda self: Section.CONTACTS in self.sections)
     shows_bottlenecks = property(lambda self: Section.BOTTLENECKS in self.sections)
     shows_timeline = property(lambda self: Section.TIMELINE in self.sections)
-    more_goals = property(lambda self: Section.PLAN in self.more)
-    more_placements = property(lambda self: Section.PLACEMENTS in self.more)
-    more_provisions = property(lambda self: Section.PROVISIONS in self.more)
-    more_results = property(lambda self: Section.RESULTS in self.more)
-    more_bottlenecks = property(lambda self: Section.BOTTLENECKS in self.more)
-    overview_rows = OVERVIEW_ROWS
+    running_kind_label = property(lambda self: PlacementKind(self.running_kind).label if self.running_kind else "")
+    latest_result_label = property(
+        lambda self: ResultType(self.latest_result_type).label if self.latest_result_type else ""
+    )
 
     @property
     def partly_hidden(self) -> bool:
@@ -134,59 +140,80 @@ def bottlenecks_of(trajectory: Trajectory) -> QuerySet[Bottleneck]:
     return Bottleneck.objects.filter(trajectory=trajectory).select_related("recorded_by").order_by("-noticed_on", "-id")
 
 
-def failed_contacts_in_row(contacts: Iterable[ContactMoment]) -> int:
-    """How many of the latest attempts (newest first) in a row failed to reach anyone."""
-    count = 0
-    for contact in contacts:
-        if contact.reached:
-            break
-        count += 1
-    return count
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """How many of these rows (filtered on trajectory=OuterRef("pk")) there are, as a scalar subquery."""
+    return Coalesce(Subquery(rows.order_by().values("trajectory").annotate(n=Count("pk")).values("n")), 0)
 
 
-def _bounded(data: CaseFileSections, section: str, rows: QuerySet[Any]) -> list[Any]:
-    """At most OVERVIEW_ROWS rows; one more is fetched to know whether the section has more."""
-    found = list(rows[: OVERVIEW_ROWS + 1])
-    if len(found) > OVERVIEW_ROWS:
-        data.more.add(section)
-    return found[:OVERVIEW_ROWS]
+def _latest(rows: QuerySet[Any], field_name: str, *order: str) -> Subquery:
+    return Subquery(rows.order_by(*order).values(field_name)[:1])
+
+
+@lru_cache(maxsize=64)
+def _overview_query(sections: frozenset[str], categories: frozenset[str]) -> QuerySet[Trajectory, Any]:
+    """The overview's statement for one combination of visible sections and categories, built once per process:
+    building its twenty subqueries cost three times as much as running it. Never evaluated itself; each request
+    filters a copy on its trajectory."""
+    mine = {"trajectory": OuterRef("pk")}
+    figures: dict[str, Any] = {}
+    if Section.PLAN in sections:
+        goals = LearningGoal.objects.filter(**mine)
+        figures["perspective"] = _latest(DevelopmentPlan.objects.filter(**mine), "perspective", "pk")
+        figures["goals"] = _count(goals)
+        figures["goals_open"] = _count(goals.filter(status=GoalStatus.OPEN))
+    if Section.PLACEMENTS in sections:
+        running = Placement.objects.filter(**mine, status=PlacementStatus.RUNNING)
+        newest_first = ("-start_date", "-id")
+        figures["placements"] = _count(Placement.objects.filter(**mine))
+        figures["placements_running"] = _count(running)
+        figures["running_kind"] = _latest(running, "kind", *newest_first)
+        figures["running_employer"] = _latest(running, "employer__name", *newest_first)
+        figures["running_since"] = _latest(running, "start_date", *newest_first)
+    if Section.PROVISIONS in sections:
+        provisions = Provision.objects.filter(**mine, kind__category__in=sorted(categories))
+        figures["provisions"] = _count(provisions)
+        figures["provisions_granted"] = _count(provisions.filter(status=ProvisionStatus.GRANTED))
+    if Section.RESULTS in sections:
+        types = visible_result_types(categories)
+        results = Result.objects.filter(**mine, type__in=types)
+        proposals = ResultProposal.objects.filter(**mine, status=ProposalStatus.OPEN, type__in=types)
+        figures["results"] = _count(results)
+        figures["latest_result_type"] = _latest(results, "type", "-start_date", "-id")
+        figures["latest_result_from"] = _latest(results, "start_date", "-start_date", "-id")
+        figures["proposals"] = _count(proposals)
+    if Section.CONTACTS in sections:
+        contacts = ContactMoment.objects.filter(**mine)
+        # Compared inside the contacts' own subquery, so the trajectory is one level further out.
+        reached = ContactMoment.objects.filter(trajectory=OuterRef(OuterRef("pk")), reached=True)
+        reached = reached.order_by("-at", "-id")
+        last_reached_at, last_reached_id = Subquery(reached.values("at")[:1]), Subquery(reached.values("id")[:1])
+        figures["contacts"] = _count(contacts)
+        figures["last_contact_at"] = _latest(contacts, "at", "-at", "-id")
+        figures["last_contact_reached"] = _latest(contacts, "reached", "-at", "-id")
+        # The attempts since the last one that reached someone (all of them when none did).
+        since_reached = Q(at__gt=last_reached_at) | Q(at=last_reached_at, id__gt=last_reached_id)
+        figures["contacts_failed_in_row"] = Case(
+            When(Exists(contacts.filter(reached=True)), then=_count(contacts.filter(since_reached))),
+            default=_count(contacts),
+        )
+    if Section.BOTTLENECKS in sections:
+        bottlenecks = Bottleneck.objects.filter(**mine)
+        figures["bottlenecks"] = _count(bottlenecks)
+        figures["bottlenecks_open"] = _count(bottlenecks.filter(status=BottleneckStatus.OPEN))
+    # Prefixed: several figures share their name with a reverse relation of the trajectory (placements, ...).
+    return Trajectory.objects.values(**{f"figure_{name}": expression for name, expression in figures.items()})
 
 
 def case_file_sections(*, user: Any, trajectory: Trajectory) -> CaseFileSections:
-    """The overview of every visible section; one or two queries per section, none per row, and at most
-    OVERVIEW_ROWS rows per section (open goals first, then the newest rows), whatever the length of the history."""
+    """The overview of every visible section in one statement (a scalar subquery per figure on the trajectory's
+    indexed rows), whatever the length of the history; nothing of a section the user may not see is read."""
     categories = visible_categories(user, trajectory)
     sections = visible_sections(user, trajectory)
-    data = CaseFileSections(sections=sections, categories=categories)
-    if Section.PLAN in sections:
-        data.plan = DevelopmentPlan.objects.filter(trajectory=trajectory).first()
-        open_first = Case(When(status=GoalStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
-        # The overview's progress line needs only the scores of the reviews (the goal's page shows who and why).
-        goals = (
-            LearningGoal.objects.filter(trajectory=trajectory)
-            .select_related("owner")
-            .prefetch_related(Prefetch("reviews", queryset=GoalReview.objects.only("id", "goal_id", "score")))
-            .order_by(open_first, "status", "target_date", "created_at", "id")
-        )
-        data.goals = _bounded(data, Section.PLAN, goals)
-    if Section.PLACEMENTS in sections:
-        data.placements = _bounded(data, Section.PLACEMENTS, placements_of(trajectory))
-    if Section.PROVISIONS in sections:
-        data.provisions = _bounded(data, Section.PROVISIONS, provisions_of(trajectory, categories))
-    if Section.RESULTS in sections:
-        # The newest results, shown oldest first like the results page.
-        newest = results_of(trajectory, categories).order_by("-start_date", "-id")
-        data.results = _bounded(data, Section.RESULTS, newest)[::-1]
-        data.proposals = list(open_proposals_of(trajectory, categories))
-    if Section.CONTACTS in sections:
-        # The total comes with the rows (a window over all the trajectory's contacts, counted before the limit).
-        recent: list[Any] = list(contacts_of(trajectory).annotate(total=Window(Count("id")))[:20])
-        data.contacts = recent[:RECENT_CONTACTS]
-        data.contacts_failed_in_row = failed_contacts_in_row(recent)
-        data.contacts_total = recent[0].total if recent else 0
-    if Section.BOTTLENECKS in sections:
-        data.bottlenecks = _bounded(data, Section.BOTTLENECKS, bottlenecks_of(trajectory))
-    return data
+    values: dict[str, Any] = {}
+    if sections - {Section.TIMELINE}:
+        found = _overview_query(frozenset(sections), categories).filter(pk=trajectory.pk).get()
+        values = {name.removeprefix("figure_"): value for name, value in found.items() if value is not None}
+    return CaseFileSections(sections=sections, categories=categories, **values)
 
 
 def employer_list(*, search: str = "") -> QuerySet[Employer]:
