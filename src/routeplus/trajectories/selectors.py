@@ -22,7 +22,7 @@ CASELOAD_SORTS = {
     "route": ("route__name", "participant__family_name", "id"),
 }
 DEFAULT_SORT = "name"
-RECENT_STATUS_CHANGES = 10  # on the case file; the whole history is on the timeline
+RECENT_STATUS_CHANGES = 5  # on the case file, a glance like the sections above it; the whole history is on the timeline
 CASELOAD_COLUMNS = (
     "uuid",
     "status",

@@ -271,8 +271,9 @@ def test_admission_to_intake_is_not_offered_on_the_case_file_but_through_the_wai
     assert trajectory.status == Status.WAITING
 
 
-def test_case_file_shows_the_latest_ten_status_changes_and_links_to_the_rest_on_the_timeline(lead_on_team, trajectory):
+def test_case_file_shows_the_latest_status_changes_and_links_to_the_rest_on_the_timeline(lead_on_team, trajectory):
     from routeplus.trajectories.models import StatusChange
+    from routeplus.trajectories.selectors import RECENT_STATUS_CHANGES
 
     StatusChange.objects.bulk_create(
         StatusChange(
@@ -290,8 +291,8 @@ def test_case_file_shows_the_latest_ten_status_changes_and_links_to_the_rest_on_
     page = logged_in(lead_on_team).get(url).text
 
     shown = [n for n in range(1, 15) if f"Reden nummer {n:02d}" in page]
-    assert shown == list(range(5, 15))  # the newest ten
-    earlier = StatusChange.objects.filter(trajectory=trajectory).count() - 10
+    assert shown == list(range(15 - RECENT_STATUS_CHANGES, 15))  # the newest
+    earlier = StatusChange.objects.filter(trajectory=trajectory).count() - RECENT_STATUS_CHANGES
     assert f"{earlier} eerdere wijzigingen staan op de tijdlijn" in page
     timeline = reverse("casefile:timeline", kwargs={"trajectory_uuid": trajectory.uuid})
     assert f'href="{timeline}?soort=status"' in page
