@@ -27,6 +27,7 @@ from routeplus.access.door import (
     readable_trajectory,
 )
 from routeplus.accounts.models import Membership, Role
+from routeplus.accounts.selectors import active_memberships
 from routeplus.audit.models import Action, Result
 from routeplus.audit.services import Origin, access_log_append
 from routeplus.trajectories.models import TeamMember, Trajectory
@@ -167,7 +168,12 @@ def visible_categories(user: Any, trajectory: Trajectory) -> frozenset[str]:
         return cache[trajectory.pk]
     config = role_categories()
     today = timezone.localdate()
-    organisations = Organisation.objects.in_bulk({organisation_id for _role, organisation_id in places})
+    # A place on the team is nearly always in an organisation the user is a member of, whose row the door has
+    # loaded already (active_memberships); only another one (a membership since ended) is read here.
+    wanted = {organisation_id for _role, organisation_id in places}
+    organisations = {m.organisation_id: m.organisation for m in active_memberships(user) if m.organisation_id in wanted}
+    if missing := wanted - organisations.keys():
+        organisations.update(Organisation.objects.in_bulk(missing))
     shared = {
         pk: shared_categories(participant=trajectory.participant, organisation=organisation, on=today)
         for pk, organisation in organisations.items()

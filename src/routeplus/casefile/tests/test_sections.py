@@ -135,3 +135,19 @@ def test_timeline_leaves_out_what_the_role_may_not_see(trajectory):
     assert not any("Jeugdhulp" in title for title in titles)
     # Asking for a kind the role may not see gives nothing extra.
     assert Kind.PROVISION in timeline_kinds(user=coordinator, trajectory=trajectory)
+
+
+def test_a_place_in_an_organisation_the_user_has_left_counts_with_that_organisations_basis(trajectory):
+    # The job coach moved from the social team to a school, in the same role; the place on this team is still in
+    # the social team's name. Its sharing basis is read for that organisation, not for the school.
+    from routeplus.accounts.models import Membership, OrganisationKind, User
+    from routeplus.testing.factories import MembershipFactory, OrganisationFactory, SchoolFactory
+
+    social_team = OrganisationFactory(kind=OrganisationKind.SOCIAL_TEAM)
+    coach = professional(Role.JOB_COACH, organisation=social_team)
+    on_team(coach, trajectory, role=Role.JOB_COACH)
+    before = visible_categories(coach, trajectory)
+    Membership.objects.filter(user=coach).update(is_active=False)
+    MembershipFactory(user=coach, organisation=SchoolFactory(), role=Role.JOB_COACH)
+    moved = User.objects.get(pk=coach.pk)  # a new request: nothing cached on the user
+    assert visible_categories(moved, trajectory) == before != frozenset()
