@@ -71,9 +71,6 @@ class CaseFileSections:
     bottlenecks: int = 0
     bottlenecks_open: int = 0
 
-    def shows(self, section: str) -> bool:
-        return section in self.sections
-
     # For templates, which cannot pass arguments.
     shows_plan = property(lambda self: Section.PLAN in self.sections)
     shows_placements = property(lambda self: Section.PLACEMENTS in self.sections)
