@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -148,9 +149,8 @@ def _latest(rows: QuerySet[Any], field_name: str, *order: str) -> Subquery:
 
 @lru_cache(maxsize=64)
 def _overview_query(sections: frozenset[str], categories: frozenset[str]) -> QuerySet[Trajectory, Any]:
-    """The overview's statement for one combination of visible sections and categories, built once per process:
-    building its twenty subqueries cost three times as much as running it. Never evaluated itself; each request
-    filters a copy on its trajectory."""
+    """The overview's statement for one combination of visible sections and categories, as a query set: built
+    and compiled once per process (`_overview_statement`), never evaluated itself."""
     mine = {"trajectory": OuterRef("pk")}
     figures: dict[str, Any] = {}
     if Section.PLAN in sections:
@@ -201,6 +201,54 @@ def _overview_query(sections: frozenset[str], categories: frozenset[str]) -> Que
     return Trajectory.objects.values(**{f"figure_{name}": expression for name, expression in figures.items()})
 
 
+# Stands in for the trajectory's id while the overview's statement is compiled; no trajectory has a negative id.
+_ANY_TRAJECTORY = -7_301_934_551
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """A compiled statement with the position of its one per-request parameter, and how to read its row."""
+
+    sql: str
+    params: tuple[Any, ...]
+    trajectory_at: int
+    names: tuple[str, ...]
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
+
+    def row(self, trajectory_id: int) -> dict[str, Any]:
+        params = list(self.params)
+        params[self.trajectory_at] = trajectory_id
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            found = cursor.fetchone()
+        if found is None:
+            return {}
+        values = list(found)
+        for position, converters, expression in self.converters:
+            for convert in converters:
+                values[position] = convert(values[position], expression, connection)
+        return dict(zip(self.names, values, strict=True))
+
+
+@lru_cache(maxsize=64)
+def _overview_statement(sections: frozenset[str], categories: frozenset[str], vendor: str) -> _Statement:
+    """The overview's SQL, compiled once per process and database kind: compiling its twenty subqueries cost as
+    much again as running them, on every case-file page. Only the trajectory's id differs between requests."""
+    query = _overview_query(sections, categories).filter(pk=_ANY_TRAJECTORY).query
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    (trajectory_at,) = (i for i, value in enumerate(params) if value == _ANY_TRAJECTORY)
+    expressions = [expression for expression, _sql, _alias in compiler.select]
+    converters = compiler.get_converters(expressions)
+    return _Statement(
+        sql=sql,
+        params=tuple(params),
+        trajectory_at=trajectory_at,
+        names=tuple(alias for _expression, _sql, alias in compiler.select),
+        converters=tuple((position, tuple(c), e) for position, (c, e) in converters.items()),
+    )
+
+
 def case_file_sections(*, user: Any, trajectory: Trajectory) -> CaseFileSections:
     """The overview of every visible section in one statement (a scalar subquery per figure on the trajectory's
     indexed rows), whatever the length of the history; nothing of a section the user may not see is read."""
@@ -208,7 +256,7 @@ def case_file_sections(*, user: Any, trajectory: Trajectory) -> CaseFileSections
     sections = visible_sections(user, trajectory)
     values: dict[str, Any] = {}
     if sections - {Section.TIMELINE}:
-        found = _overview_query(frozenset(sections), categories).filter(pk=trajectory.pk).get()
+        found = _overview_statement(frozenset(sections), categories, connection.vendor).row(trajectory.pk)
         values = {name.removeprefix("figure_"): value for name, value in found.items() if value is not None}
     return CaseFileSections(sections=sections, categories=categories, **values)
 

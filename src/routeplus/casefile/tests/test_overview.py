@@ -21,7 +21,7 @@ from routeplus.casefile.models import (
     Result,
     ResultProposal,
 )
-from routeplus.casefile.selectors import case_file_sections
+from routeplus.casefile.selectors import _overview_statement, case_file_sections
 from routeplus.casefile.tests.factories import (
     BottleneckFactory,
     ContactMomentFactory,
@@ -32,7 +32,7 @@ from routeplus.casefile.tests.factories import (
     ProvisionFactory,
     provision_kind,
 )
-from routeplus.testing.factories import on_team, professional
+from routeplus.testing.factories import TrajectoryFactory, on_team, professional
 from routeplus.testing.http import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,19 @@ def test_progress_lines_are_on_the_plan_and_the_goal_page(lead_on_team, trajecto
         assert '<polyline points="4,36 60,4 116,15" class="rp-progress__line"/>' in page
         assert page.count('r="3" class="rp-progress__dot"/>') == 3
     assert "Nog niet geëvalueerd" in client.get(reverse("casefile:plan", args=[trajectory.uuid])).content.decode()
+
+
+def test_one_compiled_statement_serves_every_trajectory_with_its_own_figures(case_lead):
+    first, second = TrajectoryFactory(), TrajectoryFactory()
+    for trajectory in (first, second):
+        on_team(case_lead, trajectory)
+    for n in range(3):
+        LearningGoalFactory(trajectory=first, created_by=case_lead)
+        contact(second, case_lead, n, reached=False)
+    _overview_statement.cache_clear()
+    seen = [case_file_sections(user=case_lead, trajectory=t) for t in (first, second, first)]
+    figures = [(data.goals, data.contacts, data.contacts_failed_in_row) for data in seen]
+    assert figures == [(3, 0, 0), (0, 3, 3), (3, 0, 0)]
+    assert seen[1].last_contact_at == datetime(2024, 5, 1, 10, 2, tzinfo=UTC)  # read back as the ORM would
+    assert seen[1].last_contact_reached is False
+    assert _overview_statement.cache_info().misses == 1  # compiled once, for the first trajectory
