@@ -758,6 +758,11 @@ def register_import(*, actor: Any, plan: ImportPlan, progress: Progress | None =
     # PostgreSQL writes the change log and status history of created records itself, from the records (see
     # `_log_created_in_database`); elsewhere they are built here, row by row.
     in_database = connection.vendor == "postgresql"
+    if in_database:
+        with connection.cursor() as cursor:
+            # Those statements sort tens of thousands of new rows (INSERT ... SELECT ... ORDER BY): in memory for
+            # this transaction, instead of in temporary files as with the default 4 MB (about 8 % of the writing).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
 
     def record(action: str, object_type: str, object_ref: str, participant_ref: str, changes: dict[str, Any]) -> None:
         log.append(

@@ -412,3 +412,19 @@ def test_created_trajectories_get_their_status_history_in_order_by_the_actor(tmp
         ],
         "T3": [("", "registered", date(2024, 6, 15), actor.pk, why)],
     }
+
+
+def test_the_import_sorts_in_memory_on_postgresql(tmp_path):
+    """The import's INSERT ... SELECT statements sort tens of thousands of new rows; PostgreSQL gets the memory
+    for that in the import's own transaction (SET LOCAL), and other databases are asked nothing."""
+    folder = write_csv_folder(tmp_path, base_register())
+    with CaptureQueriesContext(connection) as queries:
+        register_import_path(actor=professional(), path=folder)
+    asked = [q["sql"] for q in queries if "work_mem" in q["sql"]]
+    if connection.vendor != "postgresql":
+        assert asked == []
+        return
+    assert asked == ["SET LOCAL work_mem = '64MB'"]
+    with connection.cursor() as cursor:  # still the test's transaction, so still in force
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone() == ("64MB",)
