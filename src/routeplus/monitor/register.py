@@ -123,7 +123,9 @@ def _with_refs(queryset: Any, lookup: str, refs: Any) -> list[Any]:
     refs = sorted({ref for ref in refs if ref})
     if not refs:
         return []
-    queryset = queryset.exclude(**{lookup: ""})
+    # Unordered: callers match on the ids, and a model's default ordering would make PostgreSQL sort, and plan
+    # parallel workers that each probe the index for every id again.
+    queryset = queryset.exclude(**{lookup: ""}).order_by()
     if connection.vendor == "postgresql":
         return list(queryset.filter(_AnyOf(F(lookup), refs)))
     step = max(IN_LIMIT, 1)
@@ -629,10 +631,12 @@ def _compare(plan: ImportPlan) -> None:
         else:
             plan.trajectories.unchanged += 1
 
+    # A trajectory that is new in this file has no results yet: only the others are looked up.
+    new_trajectories = {t.ref for t in plan._trajectories} - existing_t.keys()
     results = _with_refs(
         Result.objects.values_list("trajectory__source_ref", "type", "start_date", "end_date", "note"),
         "trajectory__source_ref",
-        {r.trajectory_ref for r in plan._results},
+        {r.trajectory_ref for r in plan._results} - new_trajectories,
     )
     existing_r = {(ref, kind, start): (end, note) for ref, kind, start, end, note in results}
     for r in plan._results:

@@ -428,3 +428,17 @@ def test_the_import_sorts_in_memory_on_postgresql(tmp_path):
     with connection.cursor() as cursor:  # still the test's transaction, so still in force
         cursor.execute("SHOW work_mem")
         assert cursor.fetchone() == ("64MB",)
+
+
+def test_results_are_looked_up_only_for_trajectories_that_existed_before(tmp_path):
+    """A trajectory new in this register has no results yet, so checking a register of new people reads no
+    results at all (at national scale that lookup cost a quarter of a second); a register that corrects known
+    trajectories still finds their results to compare."""
+    with CaptureQueriesContext(connection) as queries:
+        run(write_csv_folder(tmp_path / "new", base_register()), "--dry-run")
+    assert not [q["sql"] for q in queries if 'FROM "casefile_result"' in q["sql"]]
+    run(write_csv_folder(tmp_path / "first", base_register()))
+    corrected = copy.deepcopy(base_register())
+    corrected["results"][2][4] = "bij de bakker, verlengd"
+    out, _err = run(write_csv_folder(tmp_path / "corrected", corrected), "--dry-run")
+    assert "1 would be updated" in out
