@@ -1,5 +1,6 @@
 """Forms of the case-file sections. They parse input; the services validate the rules and write."""
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from routeplus.casefile.models import (
     ResultType,
     ReviewScore,
 )
+from routeplus.casefile.selectors import employers_matching
 from routeplus.trajectories.models import Trajectory
 from routeplus.ui.widgets import DateInput
 
@@ -118,8 +120,30 @@ class EmployerEditForm(EmployerForm):
     )
 
 
+# Up to this many active employers the placement form lists them all; above it, it lists those that match a search.
+# At national scale (thousands of employers) a list of all of them made the placements page 430 KB and its
+# slowest page by far, and no one can find a name in a list that long.
+EMPLOYER_CHOICES = 100
+EMPLOYER_SEARCH_BUTTON = "employer_search_go"
+
+
+class EmployerSearchInput(forms.TextInput):
+    """A search field with its own button: the form comes back with what was typed and the employers that match."""
+
+    input_type = "search"
+    template_name = "casefile/widgets/employer_search.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["button_name"] = EMPLOYER_SEARCH_BUTTON
+        return context
+
+
 class PlacementForm(VersionedForm):
     kind = forms.ChoiceField(label=_("Soort plek"), choices=[("", "---------"), *PlacementKind.choices])
+    employer_search = forms.CharField(
+        label=_("Werkgever zoeken"), required=False, max_length=100, widget=EmployerSearchInput()
+    )
     employer = forms.ModelChoiceField(
         label=_("Werkgever"),
         queryset=Employer.objects.filter(is_active=True),
@@ -137,10 +161,48 @@ class PlacementForm(VersionedForm):
 
     def __init__(self, *args: Any, current_employer: Employer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["employer"]
+        choosable = Employer.objects.filter(is_active=True)
         if current_employer is not None:  # an inactive employer stays selectable on its own placement
-            self.fields["employer"].queryset = Employer.objects.filter(  # type: ignore[attr-defined]
-                Q(is_active=True) | Q(pk=current_employer.pk)
+            choosable = Employer.objects.filter(Q(is_active=True) | Q(pk=current_employer.pk))
+        field.queryset = choosable  # type: ignore[attr-defined]  # checks the chosen one; the list is narrowed below
+        shown = list(choosable.order_by("name", "id")[: EMPLOYER_CHOICES + 1])
+        if len(shown) <= EMPLOYER_CHOICES:
+            del self.fields["employer_search"]  # few enough to list them all
+        else:
+            search = str(self._given("employer_search") or "").strip()
+            shown = (
+                list(employers_matching(choosable, search).order_by("name", "id")[: EMPLOYER_CHOICES + 1])
+                if search
+                else []
             )
+            if not search:
+                field.help_text = _(
+                    "Zoek eerst de werkgever: typ een deel van de naam, de plaats of de sector en kies Zoeken."
+                )
+            elif not shown:
+                field.help_text = _("Geen werkgever gevonden. Zoek anders, of voeg de werkgever toe via Werkgevers.")
+            elif len(shown) > EMPLOYER_CHOICES:
+                shown = shown[:EMPLOYER_CHOICES]
+                field.help_text = _(
+                    "Meer dan %(n)s werkgevers gevonden; hier staan de eerste %(n)s. Zoek preciezer."
+                ) % {"n": EMPLOYER_CHOICES}
+            else:
+                field.help_text = _("%(n)s gevonden. Staat de werkgever er niet bij? Zoek anders.") % {"n": len(shown)}
+            shown += self._chosen(choosable, exclude=shown)
+        field.widget.choices = [("", "---------"), *((str(e.uuid), e.choice_label) for e in shown)]
+
+    def _given(self, name: str) -> Any:
+        """What the form holds for a field: what was posted, or else its initial value."""
+        return self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+
+    def _chosen(self, choosable: Any, *, exclude: list[Employer]) -> list[Employer]:
+        """The employer already chosen, so a narrowed list still shows it (and keeps it chosen)."""
+        try:
+            chosen = uuid.UUID(str(self._given("employer") or ""))
+        except ValueError:
+            return []
+        return [] if any(e.uuid == chosen for e in exclude) else list(choosable.filter(uuid=chosen))
 
 
 class ProvisionForm(VersionedForm):

@@ -181,6 +181,11 @@ class Employer(ChoiceDisplay, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def choice_label(self) -> str:
+        """Name and place: how a list tells apart employers of the same name."""
+        return f"{self.name} ({self.city})" if self.city else self.name
+
 
 class PlacementKind(models.TextChoices):
     INTERNSHIP = "internship", _("Stage")

@@ -266,9 +266,14 @@ def employer_list(*, search: str = "") -> QuerySet[Employer]:
     qs = Employer.objects.annotate(
         running=Count("placements", filter=Q(placements__status="running"), distinct=True)
     ).order_by("name", "id")
+    return employers_matching(qs, search)
+
+
+def employers_matching(employers: QuerySet[Employer], search: str) -> QuerySet[Employer]:
+    """The employers with every word of the search in their name, place or sector (any case)."""
     for term in search.split():
-        qs = qs.filter(Q(name__icontains=term) | Q(city__icontains=term) | Q(sector__icontains=term))
-    return qs
+        employers = employers.filter(Q(name__icontains=term) | Q(city__icontains=term) | Q(sector__icontains=term))
+    return employers
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from routeplus.accounts.models import Role
 from routeplus.audit.models import Action
 from routeplus.casefile import selectors, services
 from routeplus.casefile.forms import (
+    EMPLOYER_SEARCH_BUTTON,
     BottleneckEditForm,
     BottleneckForm,
     ContactForm,
@@ -287,11 +288,22 @@ def review_add(request: HttpRequest, trajectory_uuid: UUID, goal_uuid: UUID) -> 
 PLACEMENT_INPUT = ["kind", "employer", "supervisor", "hours_per_week", "start_date", "end_date", "status", "evaluation"]
 
 
+def _placement_form(request: HttpRequest, **kwargs: Any) -> tuple[PlacementForm, bool]:
+    """The placement form with what was posted, and whether that was a search for an employer: then the form
+    comes back with everything as typed and the matching employers, without being checked or saved."""
+    if request.method != "POST":
+        return PlacementForm(**kwargs), False
+    if EMPLOYER_SEARCH_BUTTON in request.POST:
+        initial = {**kwargs.pop("initial", {}), **request.POST.dict()}
+        return PlacementForm(initial=initial, **kwargs), True
+    return PlacementForm(request.POST, **kwargs), False
+
+
 @access_rule(Rule.CASE_FILE)
 def placements(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = _door(request, trajectory_uuid, Section.PLACEMENTS)
-    form = PlacementForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    form, searching = _placement_form(request)
+    if request.method == "POST" and not searching and form.is_valid():
         data = {k: form.cleaned_data[k] for k in PLACEMENT_INPUT}
         if _saved(form, lambda: services.placement_create(actor=request.user, trajectory=trajectory, **data)):
             messages.success(request, _("De stage of werkplek is toegevoegd."))
@@ -308,10 +320,8 @@ def placement_edit(request: HttpRequest, trajectory_uuid: UUID, placement_uuid: 
         "employer": placement.employer.uuid,
         "version": placement.version,
     }
-    form = PlacementForm(
-        request.POST if request.method == "POST" else None, initial=initial, current_employer=placement.employer
-    )
-    if request.method == "POST" and form.is_valid():
+    form, searching = _placement_form(request, initial=initial, current_employer=placement.employer)
+    if request.method == "POST" and not searching and form.is_valid():
         data = {k: form.cleaned_data[k] for k in PLACEMENT_INPUT}
         version = form.cleaned_data["version"]
         if _saved(

@@ -27,7 +27,7 @@ def _submit(page, name: str) -> None:
 def test_case_lead_takes_a_participant_from_registration_to_closure(live_server, page):
     lead = professional(Role.CASE_LEAD, email="regie@example.nl", full_name="Sanne Regie")
     coach = professional(Role.JOB_COACH, email="coach@example.nl", full_name="Fatima Coach")
-    EmployerFactory(name="Zorgboerderij De Hoeve")
+    EmployerFactory(name="Zorgboerderij De Hoeve", city="Winsum")
     trajectory = TrajectoryFactory(
         participant__given_name="Noor", participant__family_name="Zwartjes", participant__birth_date=date(2008, 5, 17),
         registered_on=date(2026, 9, 1), start_date=None, status=Status.INTAKE,
@@ -76,7 +76,7 @@ def test_case_lead_takes_a_participant_from_registration_to_closure(live_server,
     # An internship (tailored), which proposes a result.
     page.get_by_role("navigation", name="Onderdelen van het dossier").get_by_role("link", name="Stages en werk").click()
     page.get_by_label("Soort plek").select_option(label="Stage maatwerk")
-    page.get_by_label("Werkgever").select_option(label="Zorgboerderij De Hoeve")
+    page.get_by_label("Werkgever").select_option(label="Zorgboerderij De Hoeve (Winsum)")
     page.get_by_label("Startdatum").fill(date.today().isoformat())
     page.get_by_label("Uren per week (niet verplicht)").fill("12")
     _submit(page, "Toevoegen")
