@@ -3,11 +3,11 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db import connection
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import ExtractYear, RowNumber
 
 from routeplus.casefile.models import Result
 from routeplus.finance import model
@@ -34,9 +34,17 @@ def cohort_years(*, route_code: str) -> list[int]:
         Trajectory.objects.filter(route__code=route_code, start_date__isnull=False)
         .annotate(year=ExtractYear("start_date"))
         .values_list("year", flat=True)
+        .order_by()  # the model's ordering would make each (year, registration date) a distinct row
         .distinct()
     )
     return sorted(set(years))
+
+
+def _days_between(later: str, earlier: str) -> str:
+    """SQL for the whole days from one date column to another (an outcome reached before the start is negative)."""
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
 def outcome_cohorts(*, route_code: str, years: list[int] | None = None) -> list[CohortCounts]:
@@ -55,21 +63,36 @@ def outcome_cohorts(*, route_code: str, years: list[int] | None = None) -> list[
         .annotate(n=Count("id"))
         .values_list("year", "n")
     )
-    results = (
+    # Each trajectory's latest outcome, numbered in one pass over its results (a window); the database counts them
+    # and adds up the days to them per start year and result type, so a handful of rows comes back instead of
+    # every outcome of the route (at national scale a hundred thousand, two thirds of the page's time).
+    numbered = (
         Result.objects.filter(trajectory__in=trajectories, type__in=list(RESULT_CATEGORY))
-        .order_by("trajectory_id", "start_date", "id")
-        .values_list("trajectory_id", "trajectory__start_date", "type", "start_date")
+        .annotate(
+            rn=Window(
+                RowNumber(), partition_by=[F("trajectory_id")], order_by=[F("start_date").desc(), F("id").desc()]
+            ),
+            year=ExtractYear("trajectory__start_date"),
+            trajectory_start=F("trajectory__start_date"),
+        )
+        .values("year", "type", "start_date", "trajectory_start", "rn")
+        .order_by()
     )
-    latest: dict[int, tuple[Any, str, Any]] = {}
-    for trajectory_id, trajectory_start, result_type, result_start in results:
-        latest[trajectory_id] = (trajectory_start, result_type, result_start)
+    sql, params = numbered.query.sql_with_params()
+    days = _days_between("r.start_date", "r.trajectory_start")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.year, r.type, COUNT(*), SUM(CASE WHEN {days} > 0 THEN {days} ELSE 0 END) "  # noqa: S608  # nosec B608 (own SQL)
+            f"FROM ({sql}) r WHERE r.rn = 1 GROUP BY r.year, r.type",
+            params,
+        )
+        latest = cursor.fetchall()
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     years_sum: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for trajectory_start, result_type, result_start in latest.values():
+    for year, result_type, n, days_to_outcome in latest:
         category = RESULT_CATEGORY[result_type]
-        year = trajectory_start.year
-        counts[year][category] += 1
-        years_sum[year][category] += max(0, (result_start - trajectory_start).days) / DAYS_PER_YEAR
+        counts[int(year)][category] += n
+        years_sum[int(year)][category] += (days_to_outcome or 0) / DAYS_PER_YEAR
     return [
         CohortCounts(
             year=year,

@@ -4,6 +4,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from routeplus.casefile.models import Result, ResultType
 from routeplus.finance.outcomes import (
@@ -123,3 +125,25 @@ def test_overrides_are_recorded_against_the_defaults():
     changed = base.with_overrides({"route_cost": {"value": 7000}})
     assert changed["route_cost"].value == 7000 and not changed["route_cost"].default
     assert changed.overrides_against(base) == {"route_cost": {"value": 7000, "low": 4200, "high": 9000}}
+
+
+@pytest.mark.django_db
+def test_an_outcome_before_the_start_counts_as_immediate_and_a_tie_goes_to_the_one_recorded_last():
+    # Reached via school before the trajectory started: zero years, never less.
+    _trajectory(date(2023, 6, 1), (ResultType.ARBEID, date(2023, 1, 1)))
+    # Two outcomes on one day: the one recorded last is the latest.
+    _trajectory(date(2023, 1, 1), (ResultType.UITVAL, date(2023, 7, 2)), (ResultType.WAJONG, date(2023, 7, 2)))
+    (cohort,) = outcome_cohorts(route_code="RA_PLUS")
+    assert (cohort.counts[OBSERVED], cohort.counts["wajong"], cohort.counts["dropout"]) == (1, 1, 0)
+    assert cohort.years_to_outcome[OBSERVED] == 0
+    assert cohort.years_to_outcome["wajong"] == pytest.approx(182 / 365.25)
+
+
+@pytest.mark.django_db
+def test_cohort_years_are_read_one_row_per_year():
+    for day in (1, 2, 3):
+        _trajectory(date(2023, 1, day))
+    with CaptureQueriesContext(connection) as queries:
+        assert cohort_years(route_code="RA_PLUS") == [2023]
+    (sql,) = [q["sql"] for q in queries]
+    assert "registered_on" not in sql  # the model's ordering made every registration date a row of its own
