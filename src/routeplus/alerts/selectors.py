@@ -7,13 +7,14 @@ user may see on that case (access.sections), so a signal never tells more than t
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from routeplus.casefile.selectors import TimelineEvent
+    from routeplus.casefile.selectors import PendingEvent
 
 from routeplus.access.door import REGISTRATION_STATUSES, active_roles, trajectories_visible_to
 from routeplus.access.sections import role_categories
@@ -197,25 +198,31 @@ def team_overview(*, user: Any, on: date | None = None) -> TeamOverview:
     return TeamOverview(rows=rows, snoozed=snoozed, recent=recent)
 
 
-def signal_events_of(*, trajectory: Trajectory, categories: frozenset[str]) -> list["TimelineEvent"]:
+def signal_events_of(*, trajectory: Trajectory, categories: frozenset[str]) -> list["PendingEvent"]:
     """Signals of one case and their handling, as case-timeline events (the trajectory comes from the door)."""
-    from routeplus.casefile.selectors import Kind, TimelineEvent
+    from routeplus.casefile.selectors import Kind, PendingEvent
 
     signals = {
         s.pk: s for s in Signal.objects.filter(trajectory=trajectory) if not s.category or s.category in categories
     }
     events = SignalEvent.objects.filter(signal_id__in=list(signals)).select_related("actor").order_by("at", "id")
     return [
-        TimelineEvent(
-            on=timezone.localtime(event.at).date(),
-            kind=Kind.SIGNAL,
-            title=f"{rule_title(signals[event.signal_id].rule)}: {SignalStatus(event.to_status).label.lower()}",
-            detail=" · ".join(part for part in (signals[event.signal_id].detail, event.note) if part),
-            by=event.actor.full_name if event.actor else "routeplus",
-            order=event.at,
+        PendingEvent(
+            timezone.localtime(event.at).date(),
+            event.at,
+            Kind.SIGNAL,
+            partial(_signal_event, signals[event.signal_id], event),
         )
         for event in events
     ]
+
+
+def _signal_event(signal: Signal, event: SignalEvent) -> tuple[str, str, str]:
+    return (
+        f"{rule_title(signal.rule)}: {SignalStatus(event.to_status).label.lower()}",
+        " · ".join(part for part in (signal.detail, event.note) if part),
+        event.actor.full_name if event.actor else "routeplus",
+    )
 
 
 def open_signal_counts(*, user: Any, on: date | None = None) -> dict[str, int]:

@@ -1,11 +1,11 @@
 """Reading the case file for the pages: only the sections and rows the user may see, with a fixed number of
 queries whatever the length of the history. The trajectory always comes from the access door."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, partial
+from typing import Any, overload
 
 from django.db import connection
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, When
@@ -344,203 +344,246 @@ def _midnight(on: date) -> datetime:
     return timezone.make_aware(datetime.combine(on, time.min))
 
 
-def timeline(*, user: Any, trajectory: Trajectory, kinds: Iterable[str] | None = None) -> list[TimelineEvent]:
+@dataclass(frozen=True)
+class PendingEvent:
+    """An event placed on the timeline by its dates, described (labels, translations, names) only when shown: a
+    long history is sorted whole, but only the page being read is written out."""
+
+    on: date
+    order: datetime
+    kind: str
+    describe: Callable[[], tuple[str, str, str]]  # title, detail, by; see Description
+
+    def event(self) -> TimelineEvent:
+        title, detail, by = self.describe()
+        return TimelineEvent(on=self.on, kind=self.kind, title=title, detail=detail, by=by, order=self.order)
+
+
+class Timeline(Sequence[TimelineEvent]):
+    """The events newest first, each described when read (a page of them, as a Paginator reads them)."""
+
+    def __init__(self, pending: list[PendingEvent]) -> None:
+        self._pending = pending
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    @overload
+    def __getitem__(self, index: int) -> TimelineEvent: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[TimelineEvent]: ...
+
+    def __getitem__(self, index: int | slice) -> TimelineEvent | list[TimelineEvent]:
+        if isinstance(index, slice):
+            return [pending.event() for pending in self._pending[index]]
+        return self._pending[index].event()
+
+
+def timeline(*, user: Any, trajectory: Trajectory, kinds: Iterable[str] | None = None) -> Timeline:
     """Everything that happened in the trajectory, newest first: one query per kind, merged in Python."""
     allowed = timeline_kinds(user=user, trajectory=trajectory)
     wanted = [k for k in allowed if kinds is None or k in set(kinds)] if kinds else allowed
     categories = visible_categories(user, trajectory)
-    events: list[TimelineEvent] = []
+    events: list[PendingEvent] = []
     for kind in wanted:
         events.extend(_EVENTS[kind](trajectory, categories))
     events.sort(key=lambda e: (e.on, e.order), reverse=True)
-    return events
+    return Timeline(events)
 
 
-def _status_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
-    rows = StatusChange.objects.filter(trajectory=trajectory).select_related("changed_by")
-    return [
-        TimelineEvent(
-            on=row.effective_date,
-            kind=Kind.STATUS,
-            title=_("Status: %(status)s") % {"status": row.get_to_status_display()},
-            detail=row.reason,
-            by=row.changed_by.full_name,
-            order=row.changed_at,
-        )
-        for row in rows
-    ]
+Description = tuple[str, str, str]  # title, detail, by
 
 
-def _team_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+# Each kind reads only the columns its events show: a long history is read whole to be sorted, and the full rows
+# (with their authors' whole accounts) cost twice as much to fetch and to make into objects.
+
+
+def _status_events(trajectory: Trajectory, categories: frozenset[str]) -> list[PendingEvent]:
+    rows = (
+        StatusChange.objects.filter(trajectory=trajectory)
+        .select_related("changed_by")
+        .only("effective_date", "changed_at", "to_status", "reason", "changed_by__full_name")
+    )
+    return [PendingEvent(row.effective_date, row.changed_at, Kind.STATUS, partial(_status, row)) for row in rows]
+
+
+def _status(row: StatusChange) -> Description:
+    return _("Status: %(status)s") % {"status": row.get_to_status_display()}, row.reason, row.changed_by.full_name
+
+
+def _team_events(trajectory: Trajectory, categories: frozenset[str]) -> list[PendingEvent]:
     events = []
-    for row in TeamMember.objects.filter(trajectory=trajectory).select_related("user", "organisation"):
-        who = f"{row.user.full_name} ({row.get_role_display()}, {row.organisation.name})"
-        events.append(
-            TimelineEvent(
-                on=row.start_date,
-                kind=Kind.TEAM,
-                title=_("In het team: %(who)s") % {"who": who},
-                order=_midnight(row.start_date),
-            )
-        )
-        if row.end_date:
-            events.append(
-                TimelineEvent(
-                    on=row.end_date,
-                    kind=Kind.TEAM,
-                    title=_("Uit het team: %(who)s") % {"who": who},
-                    order=_midnight(row.end_date),
-                )
-            )
-    return events
-
-
-def _goal_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
-    rows = LearningGoal.objects.filter(trajectory=trajectory).select_related("created_by")
-    return [
-        TimelineEvent(
-            on=timezone.localdate(row.created_at),
-            kind=Kind.GOAL,
-            title=_("Leerdoel (%(area)s): %(description)s")
-            % {"area": row.get_area_display(), "description": row.description},
-            detail=row.get_status_display() if row.status != GoalStatus.OPEN else "",
-            by=row.created_by.full_name,
-            order=row.created_at,
-        )
-        for row in rows
-    ]
-
-
-def _review_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
-    rows = GoalReview.objects.filter(goal__trajectory=trajectory).select_related("goal", "reviewed_by")
-    return [
-        TimelineEvent(
-            on=row.reviewed_on,
-            kind=Kind.REVIEW,
-            title=_("Evaluatie: %(score)s - %(goal)s")
-            % {"score": row.get_score_display(), "goal": row.goal.description},
-            detail=row.note,
-            by=row.reviewed_by.full_name,
-            order=row.created_at,
-        )
-        for row in rows
-    ]
-
-
-def _placement_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
-    events = []
-    for row in Placement.objects.filter(trajectory=trajectory).select_related("employer", "created_by"):
-        what = f"{row.get_kind_display()} bij {row.employer.name}"
-        events.append(
-            TimelineEvent(
-                on=row.start_date,
-                kind=Kind.PLACEMENT,
-                title=_("Start: %(what)s") % {"what": what},
-                by=row.created_by.full_name,
-                order=row.created_at,
-            )
-        )
-        if row.end_date:
-            events.append(
-                TimelineEvent(
-                    on=row.end_date,
-                    kind=Kind.PLACEMENT,
-                    title=_("Einde: %(what)s (%(status)s)") % {"what": what, "status": row.get_status_display()},
-                    detail=row.evaluation,
-                    order=row.created_at,
-                )
-            )
-    return events
-
-
-def _provision_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
-    events = []
-    rows = Provision.objects.filter(trajectory=trajectory, kind__category__in=categories).select_related(
-        "kind", "created_by"
+    rows = (
+        TeamMember.objects.filter(trajectory=trajectory)
+        .select_related("user", "organisation")
+        .only("start_date", "end_date", "role", "user__full_name", "organisation__name")
     )
     for row in rows:
-        name = row.kind.name
-        steps = [
-            (row.applied_on, _("Aangevraagd: %(name)s")),
-            (row.decided_on, _("Besluit: %(name)s - %(status)s")),
-            (row.end_date if row.status == ProvisionStatus.ENDED else None, _("Beëindigd: %(name)s")),
-        ]
-        for on, title in steps:
-            if on is not None:
-                events.append(
-                    TimelineEvent(
-                        on=on,
-                        kind=Kind.PROVISION,
-                        title=title % {"name": name, "status": row.get_status_display()},
-                        detail=row.decision_reference,
-                        by=row.created_by.full_name,
-                        order=row.created_at,
-                    )
-                )
-        if row.applied_on is None and row.decided_on is None:
-            on = row.start_date or timezone.localdate(row.created_at)
+        events.append(
+            PendingEvent(
+                row.start_date, _midnight(row.start_date), Kind.TEAM, partial(_team, row, _("In het team: %(who)s"))
+            )
+        )
+        if row.end_date:
             events.append(
-                TimelineEvent(
-                    on=on,
-                    kind=Kind.PROVISION,
-                    title=_("%(name)s - %(status)s") % {"name": name, "status": row.get_status_display()},
-                    by=row.created_by.full_name,
-                    order=row.created_at,
+                PendingEvent(
+                    row.end_date, _midnight(row.end_date), Kind.TEAM, partial(_team, row, _("Uit het team: %(who)s"))
                 )
             )
     return events
 
 
-def _result_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
-    rows = Result.objects.filter(trajectory=trajectory, type__in=visible_result_types(categories)).select_related(
-        "recorded_by"
+def _team(row: TeamMember, title: str) -> Description:
+    return title % {"who": f"{row.user.full_name} ({row.get_role_display()}, {row.organisation.name})"}, "", ""
+
+
+def _goal_events(trajectory: Trajectory, categories: frozenset[str]) -> list[PendingEvent]:
+    rows = (
+        LearningGoal.objects.filter(trajectory=trajectory)
+        .select_related("created_by")
+        .only("created_at", "area", "description", "status", "created_by__full_name")
     )
     return [
-        TimelineEvent(
-            on=row.start_date,
-            kind=Kind.RESULT,
-            title=_("Resultaat: %(type)s") % {"type": row.get_type_display()},
-            detail=row.note,
-            by=row.recorded_by.full_name if row.recorded_by else "",
-            order=row.created_at,
-        )
-        for row in rows
+        PendingEvent(timezone.localdate(row.created_at), row.created_at, Kind.GOAL, partial(_goal, row)) for row in rows
     ]
 
 
-def _contact_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
-    rows = ContactMoment.objects.filter(trajectory=trajectory).select_related("recorded_by")
-    return [
-        TimelineEvent(
-            on=timezone.localdate(row.at),
-            kind=Kind.CONTACT,
-            title=(_("Contact: %(channel)s met %(whom)s") if row.reached else _("Niet bereikt: %(channel)s, %(whom)s"))
-            % {"channel": row.get_channel_display().lower(), "whom": row.get_with_whom_display().lower()},
-            detail=row.summary,
-            by=row.recorded_by.full_name,
-            order=row.at,
+def _goal(row: LearningGoal) -> Description:
+    return (
+        _("Leerdoel (%(area)s): %(description)s") % {"area": row.get_area_display(), "description": row.description},
+        row.get_status_display() if row.status != GoalStatus.OPEN else "",
+        row.created_by.full_name,
+    )
+
+
+def _review_events(trajectory: Trajectory, categories: frozenset[str]) -> list[PendingEvent]:
+    rows = (
+        GoalReview.objects.filter(goal__trajectory=trajectory)
+        .select_related("goal", "reviewed_by")
+        .only("reviewed_on", "created_at", "score", "note", "goal__description", "reviewed_by__full_name")
+    )
+    return [PendingEvent(row.reviewed_on, row.created_at, Kind.REVIEW, partial(_review, row)) for row in rows]
+
+
+def _review(row: GoalReview) -> Description:
+    return (
+        _("Evaluatie: %(score)s - %(goal)s") % {"score": row.get_score_display(), "goal": row.goal.description},
+        row.note,
+        row.reviewed_by.full_name,
+    )
+
+
+def _placement_events(trajectory: Trajectory, categories: frozenset[str]) -> list[PendingEvent]:
+    events = []
+    rows = (
+        Placement.objects.filter(trajectory=trajectory)
+        .select_related("employer", "created_by")
+        .only(
+            "start_date", "end_date", "created_at", "kind", "status", "evaluation", "employer__name",
+            "created_by__full_name",
         )
-        for row in rows
-    ]
+    )  # fmt: skip
+    for row in rows:
+        events.append(PendingEvent(row.start_date, row.created_at, Kind.PLACEMENT, partial(_placement_start, row)))
+        if row.end_date:
+            events.append(PendingEvent(row.end_date, row.created_at, Kind.PLACEMENT, partial(_placement_end, row)))
+    return events
 
 
-def _bottleneck_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
-    rows = Bottleneck.objects.filter(trajectory=trajectory).select_related("recorded_by")
-    return [
-        TimelineEvent(
-            on=row.noticed_on,
-            kind=Kind.BOTTLENECK,
-            title=_("Knelpunt: %(category)s (%(domains)s)")
-            % {"category": row.get_category_display(), "domains": ", ".join(row.domain_labels())},
-            detail=row.description + (f" - {row.get_status_display()}" if row.status != BottleneckStatus.OPEN else ""),
-            by=row.recorded_by.full_name,
-            order=row.created_at,
+def _placement_start(row: Placement) -> Description:
+    what = f"{row.get_kind_display()} bij {row.employer.name}"
+    return _("Start: %(what)s") % {"what": what}, "", row.created_by.full_name
+
+
+def _placement_end(row: Placement) -> Description:
+    what = f"{row.get_kind_display()} bij {row.employer.name}"
+    return _("Einde: %(what)s (%(status)s)") % {"what": what, "status": row.get_status_display()}, row.evaluation, ""
+
+
+def _provision_events(trajectory: Trajectory, categories: frozenset[str]) -> list[PendingEvent]:
+    events = []
+    rows = (
+        Provision.objects.filter(trajectory=trajectory, kind__category__in=categories)
+        .select_related("kind", "created_by")
+        .only(
+            "applied_on", "decided_on", "start_date", "end_date", "status", "created_at", "decision_reference",
+            "kind__name", "created_by__full_name",
         )
-        for row in rows
-    ]
+    )  # fmt: skip
+    for row in rows:
+        # (date, title, whether the decision's reference goes with it)
+        steps = [
+            (row.applied_on, _("Aangevraagd: %(name)s"), True),
+            (row.decided_on, _("Besluit: %(name)s - %(status)s"), True),
+            (row.end_date if row.status == ProvisionStatus.ENDED else None, _("Beëindigd: %(name)s"), True),
+        ]
+        if row.applied_on is None and row.decided_on is None:
+            steps.append((row.start_date or timezone.localdate(row.created_at), _("%(name)s - %(status)s"), False))
+        events += [
+            PendingEvent(on, row.created_at, Kind.PROVISION, partial(_provision, row, title, with_reference))
+            for on, title, with_reference in steps
+            if on is not None
+        ]
+    return events
 
 
-def _signal_events(trajectory: Trajectory, categories: frozenset[str]) -> list[TimelineEvent]:
+def _provision(row: Provision, title: str, with_reference: bool) -> Description:
+    return (
+        title % {"name": row.kind.name, "status": row.get_status_display()},
+        row.decision_reference if with_reference else "",
+        row.created_by.full_name,
+    )
+
+
+def _result_events(trajectory: Trajectory, categories: frozenset[str]) -> list[PendingEvent]:
+    rows = (
+        Result.objects.filter(trajectory=trajectory, type__in=visible_result_types(categories))
+        .select_related("recorded_by")
+        .only("start_date", "created_at", "type", "note", "recorded_by__full_name")
+    )
+    return [PendingEvent(row.start_date, row.created_at, Kind.RESULT, partial(_result, row)) for row in rows]
+
+
+def _result(row: Result) -> Description:
+    by = row.recorded_by.full_name if row.recorded_by else ""
+    return _("Resultaat: %(type)s") % {"type": row.get_type_display()}, row.note, by
+
+
+def _contact_events(trajectory: Trajectory, categories: frozenset[str]) -> list[PendingEvent]:
+    rows = (
+        ContactMoment.objects.filter(trajectory=trajectory)
+        .select_related("recorded_by")
+        .only("at", "reached", "channel", "with_whom", "summary", "recorded_by__full_name")
+    )
+    return [PendingEvent(timezone.localdate(row.at), row.at, Kind.CONTACT, partial(_contact, row)) for row in rows]
+
+
+def _contact(row: ContactMoment) -> Description:
+    title = _("Contact: %(channel)s met %(whom)s") if row.reached else _("Niet bereikt: %(channel)s, %(whom)s")
+    parts = {"channel": row.get_channel_display().lower(), "whom": row.get_with_whom_display().lower()}
+    return title % parts, row.summary, row.recorded_by.full_name
+
+
+def _bottleneck_events(trajectory: Trajectory, categories: frozenset[str]) -> list[PendingEvent]:
+    rows = (
+        Bottleneck.objects.filter(trajectory=trajectory)
+        .select_related("recorded_by")
+        .only("noticed_on", "created_at", "category", "domains", "description", "status", "recorded_by__full_name")
+    )
+    return [PendingEvent(row.noticed_on, row.created_at, Kind.BOTTLENECK, partial(_bottleneck, row)) for row in rows]
+
+
+def _bottleneck(row: Bottleneck) -> Description:
+    return (
+        _("Knelpunt: %(category)s (%(domains)s)")
+        % {"category": row.get_category_display(), "domains": ", ".join(row.domain_labels())},
+        row.description + (f" - {row.get_status_display()}" if row.status != BottleneckStatus.OPEN else ""),
+        row.recorded_by.full_name,
+    )
+
+
+def _signal_events(trajectory: Trajectory, categories: frozenset[str]) -> list[PendingEvent]:
     from routeplus.alerts.selectors import signal_events_of
 
     return signal_events_of(trajectory=trajectory, categories=categories)

@@ -1,6 +1,6 @@
 """Section visibility per role (access/sections.py), the section door, and the timeline per kind."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -17,6 +17,7 @@ from routeplus.access.sections import (
 )
 from routeplus.accounts.models import Role
 from routeplus.audit.models import AccessLogEntry
+from routeplus.casefile import selectors
 from routeplus.casefile.selectors import Kind, timeline, timeline_kinds
 from routeplus.casefile.tests.factories import (
     BottleneckFactory,
@@ -123,6 +124,21 @@ def test_timeline_merges_every_kind_newest_first_and_filters(lead_on_team, traje
     assert dates == sorted(dates, reverse=True)
     only = timeline(user=lead_on_team, trajectory=trajectory, kinds=[Kind.PLACEMENT])
     assert [e.title.split(":")[0] for e in only] == ["Einde", "Start"]
+
+
+def test_a_long_timeline_is_sorted_whole_but_describes_only_the_events_read(lead_on_team, trajectory, monkeypatch):
+    """A page of a long history costs the page: labels and translations are made for the events shown."""
+    described = []
+    contact = selectors._contact
+    monkeypatch.setattr(selectors, "_contact", lambda row: described.append(row.pk) or contact(row))
+    for day in range(1, 31):
+        ContactMomentFactory(trajectory=trajectory, at=datetime(2024, 5, day, 10, tzinfo=UTC), summary=f"Gesprek {day}")
+    events = timeline(user=lead_on_team, trajectory=trajectory, kinds=[Kind.CONTACT])
+    assert len(events) == 30 and described == []
+    page = events[0:10]
+    assert [e.detail for e in page] == [f"Gesprek {day}" for day in range(30, 20, -1)]  # newest first
+    assert len(described) == 10
+    assert events[29].detail == "Gesprek 1" and len(described) == 11
 
 
 def test_timeline_leaves_out_what_the_role_may_not_see(trajectory):
