@@ -18,6 +18,7 @@ from routeplus.access.sections import (
 from routeplus.accounts.models import Role
 from routeplus.audit.models import AccessLogEntry
 from routeplus.casefile import selectors
+from routeplus.casefile.models import ContactMoment
 from routeplus.casefile.selectors import Kind, timeline, timeline_kinds
 from routeplus.casefile.tests.factories import (
     BottleneckFactory,
@@ -129,8 +130,13 @@ def test_timeline_merges_every_kind_newest_first_and_filters(lead_on_team, traje
 def test_a_long_timeline_is_sorted_whole_but_describes_only_the_events_read(lead_on_team, trajectory, monkeypatch):
     """A page of a long history costs the page: labels and translations are made for the events shown."""
     described = []
-    contact = selectors._contact
-    monkeypatch.setattr(selectors, "_contact", lambda row: described.append(row.pk) or contact(row))
+    describe = selectors._contact
+
+    def counted(row: ContactMoment) -> tuple[str, str, str]:
+        described.append(row.pk)
+        return describe(row)
+
+    monkeypatch.setattr(selectors, "_contact", counted)
     for day in range(1, 31):
         ContactMomentFactory(trajectory=trajectory, at=datetime(2024, 5, day, 10, tzinfo=UTC), summary=f"Gesprek {day}")
     events = timeline(user=lead_on_team, trajectory=trajectory, kinds=[Kind.CONTACT])
