@@ -125,6 +125,7 @@ class EmployerEditForm(EmployerForm):
 # slowest page by far, and no one can find a name in a list that long.
 EMPLOYER_CHOICES = 100
 EMPLOYER_SEARCH_BUTTON = "employer_search_go"
+EMPLOYER_SEARCH_LENGTH = 100
 
 
 class EmployerSearchInput(forms.TextInput):
@@ -142,8 +143,15 @@ class EmployerSearchInput(forms.TextInput):
 class PlacementForm(VersionedForm):
     kind = forms.ChoiceField(label=_("Soort plek"), choices=[("", "---------"), *PlacementKind.choices])
     employer_search = forms.CharField(
-        label=_("Werkgever zoeken"), required=False, max_length=100, widget=EmployerSearchInput()
+        label=_("Werkgever zoeken"),
+        required=False,
+        max_length=EMPLOYER_SEARCH_LENGTH,
+        widget=EmployerSearchInput(),
+        help_text=_("Typ een deel van de naam, de plaats of de sector en kies Zoeken."),
     )
+    # The search the list below was made with: a form sent with another search in the field was a search (Enter
+    # in the search field), not a save.
+    employer_searched = forms.CharField(required=False, widget=forms.HiddenInput)
     employer = forms.ModelChoiceField(
         label=_("Werkgever"),
         queryset=Employer.objects.filter(is_active=True),
@@ -169,17 +177,17 @@ class PlacementForm(VersionedForm):
         shown = list(choosable.order_by("name", "id")[: EMPLOYER_CHOICES + 1])
         if len(shown) <= EMPLOYER_CHOICES:
             del self.fields["employer_search"]  # few enough to list them all
+            del self.fields["employer_searched"]
         else:
-            search = str(self._given("employer_search") or "").strip()
+            # Cut to the field's length before it becomes a query (it is checked only later, when saving).
+            search = str(self._given("employer_search") or "")[:EMPLOYER_SEARCH_LENGTH].strip()
             shown = (
                 list(employers_matching(choosable, search).order_by("name", "id")[: EMPLOYER_CHOICES + 1])
                 if search
                 else []
             )
             if not search:
-                field.help_text = _(
-                    "Zoek eerst de werkgever: typ een deel van de naam, de plaats of de sector en kies Zoeken."
-                )
+                field.help_text = _("Zoek eerst de werkgever met het veld hierboven.")
             elif not shown:
                 field.help_text = _("Geen werkgever gevonden. Zoek anders, of voeg de werkgever toe via Werkgevers.")
             elif len(shown) > EMPLOYER_CHOICES:
@@ -189,8 +197,20 @@ class PlacementForm(VersionedForm):
                 ) % {"n": EMPLOYER_CHOICES}
             else:
                 field.help_text = _("%(n)s gevonden. Staat de werkgever er niet bij? Zoek anders.") % {"n": len(shown)}
+            self.initial["employer_searched"] = search
+            if shown:  # after a search, the list to choose from is where the reader goes next
+                field.widget.attrs["autofocus"] = True
             shown += self._chosen(choosable, exclude=shown)
         field.widget.choices = [("", "---------"), *((str(e.uuid), e.choice_label) for e in shown)]
+
+    @staticmethod
+    def is_search(data: Any) -> bool:
+        """Whether posted data asks for employers rather than to save: the search button, or Enter in the search
+        field after typing another search (a browser then sends the form with its default button, which saves)."""
+        if EMPLOYER_SEARCH_BUTTON in data:
+            return True
+        search = data.get("employer_search")
+        return search is not None and search.strip() != data.get("employer_searched", "").strip()
 
     def _given(self, name: str) -> Any:
         """What the form holds for a field: what was posted, or else its initial value."""

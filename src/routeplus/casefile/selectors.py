@@ -234,7 +234,7 @@ class _Statement:
 def _overview_statement(sections: frozenset[str], categories: frozenset[str], vendor: str) -> _Statement:
     """The overview's SQL, compiled once per process and database kind: compiling its twenty subqueries cost as
     much again as running them, on every case-file page. Only the trajectory's id differs between requests."""
-    query = _overview_query(sections, categories).filter(pk=_ANY_TRAJECTORY).query
+    query = _overview_query(sections, categories).filter(pk=_ANY_TRAJECTORY).order_by().query
     compiler = query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     (trajectory_at,) = (i for i, value in enumerate(params) if value == _ANY_TRAJECTORY)
@@ -269,9 +269,12 @@ def employer_list(*, search: str = "") -> QuerySet[Employer]:
     return employers_matching(qs, search)
 
 
+SEARCH_WORDS = 5  # more words than this find nothing more, and each adds a condition to the query
+
+
 def employers_matching(employers: QuerySet[Employer], search: str) -> QuerySet[Employer]:
     """The employers with every word of the search in their name, place or sector (any case)."""
-    for term in search.split():
+    for term in search.split()[:SEARCH_WORDS]:
         employers = employers.filter(Q(name__icontains=term) | Q(city__icontains=term) | Q(sector__icontains=term))
     return employers
 

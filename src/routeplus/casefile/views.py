@@ -21,7 +21,6 @@ from routeplus.accounts.models import Role
 from routeplus.audit.models import Action
 from routeplus.casefile import selectors, services
 from routeplus.casefile.forms import (
-    EMPLOYER_SEARCH_BUTTON,
     BottleneckEditForm,
     BottleneckForm,
     ContactForm,
@@ -293,7 +292,7 @@ def _placement_form(request: HttpRequest, **kwargs: Any) -> tuple[PlacementForm,
     comes back with everything as typed and the matching employers, without being checked or saved."""
     if request.method != "POST":
         return PlacementForm(**kwargs), False
-    if EMPLOYER_SEARCH_BUTTON in request.POST:
+    if PlacementForm.is_search(request.POST):
         initial = {**kwargs.pop("initial", {}), **request.POST.dict()}
         return PlacementForm(initial=initial, **kwargs), True
     return PlacementForm(request.POST, **kwargs), False

@@ -70,8 +70,11 @@ def test_many_employers_are_searched_and_the_search_keeps_what_was_typed(lead_on
     assert 'value="Piet de Vries"' in page and 'value="2025-02-10"' in page and 'value="bakkerij"' in page
     assert "utrecht-form-field--invalid" not in page  # nothing was checked yet, so nothing is wrong
 
+    assert 'name="employer_searched" value="bakkerij"' in page  # the search this list was made with
+
     chosen = many_employers["smit"]
-    response = client.post(url, {**typed, "employer_search": "bakkerij", "employer": str(chosen.uuid)})
+    sent = {**typed, "employer_search": "bakkerij", "employer_searched": "bakkerij", "employer": str(chosen.uuid)}
+    response = client.post(url, sent)
     assert response.status_code == 302
     placement = Placement.objects.get()
     assert (placement.employer, placement.supervisor) == (chosen, "Piet de Vries")
@@ -107,3 +110,31 @@ def test_editing_a_placement_keeps_its_employer_listed_and_chosen(lead_on_team, 
     assert f'<option value="{hoeve.uuid}" selected>' in page
     searched = client.post(url, {"employer": str(hoeve.uuid), "employer_search": "garage", EMPLOYER_SEARCH_BUTTON: "1"})
     assert options(searched.content.decode()) == ["Garage Dijkstra (Haren)", "Zorgboerderij De Hoeve (Winsum)"]
+
+
+def test_enter_searches_in_the_search_field_and_saves_elsewhere(lead_on_team, trajectory, many_employers):
+    """A browser sends a form on Enter with its first button: a hidden one that saves comes before the search
+    button, and a search that differs from the one the list was made with is taken as a search."""
+    url = reverse("casefile:placements", args=[trajectory.uuid])
+    client = logged_in(lead_on_team)
+    form = re.search(r"<form method=\"post\".*?</form>", client.get(url).content.decode(), re.S)
+    assert form is not None
+    first_button = re.search(r"<button[^>]*>", form.group())
+    assert first_button is not None and "name=" not in first_button.group()  # the default button saves
+
+    typed = {"kind": "internship", "start_date": "2025-02-10", "status": "running", "employer_searched": ""}
+    # Enter in the search field after typing: no button sent, another search than the list's.
+    page = client.post(url, {**typed, "employer_search": "garage"}).content.decode()
+    assert options(page) == ["Garage Dijkstra (Haren)"] and not Placement.objects.exists()
+    # Enter in another field, the search unchanged: saved.
+    garage = many_employers["garage"]
+    sent = {**typed, "employer_search": "garage", "employer_searched": "garage", "employer": str(garage.uuid)}
+    assert client.post(url, sent).status_code == 302
+    assert Placement.objects.get().employer == garage
+
+
+def test_a_search_is_cut_to_the_fields_length_before_it_becomes_a_query(lead_on_team, trajectory, many_employers):
+    url = reverse("casefile:placements", args=[trajectory.uuid])
+    response = logged_in(lead_on_team).post(url, {"employer_search": "bakkerij " + "a " * 50_000})
+    assert response.status_code == 200
+    assert options(response.content.decode()) == ["Bakkerij Jansen (Groningen)", "Bakkerij Smit (Winsum)"]
