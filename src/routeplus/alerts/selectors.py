@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from routeplus.casefile.selectors import PendingEvent
+    from routeplus.casefile.selectors import Description, PendingEvent
 
 from routeplus.access.door import REGISTRATION_STATUSES, active_roles, trajectories_visible_to
 from routeplus.access.sections import role_categories
@@ -233,7 +233,7 @@ def signal_events_of(*, trajectory: Trajectory, categories: frozenset[str]) -> l
     ]
 
 
-def _signal_event(signal: Signal, event: SignalEvent) -> tuple[str, str, str]:
+def _signal_event(signal: Signal, event: SignalEvent) -> "Description":
     return (
         f"{rule_title(signal.rule)}: {SignalStatus(event.to_status).label.lower()}",
         " · ".join(part for part in (signal.detail, event.note) if part),

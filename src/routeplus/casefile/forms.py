@@ -27,7 +27,7 @@ from routeplus.casefile.models import (
     ResultType,
     ReviewScore,
 )
-from routeplus.casefile.selectors import employers_matching
+from routeplus.casefile.selectors import SEARCH_LENGTH, employers_matching
 from routeplus.trajectories.models import Trajectory
 from routeplus.ui.widgets import DateInput
 
@@ -125,7 +125,6 @@ class EmployerEditForm(EmployerForm):
 # slowest page by far, and no one can find a name in a list that long.
 EMPLOYER_CHOICES = 100
 EMPLOYER_SEARCH_BUTTON = "employer_search_go"
-EMPLOYER_SEARCH_LENGTH = 100
 
 
 class EmployerSearchInput(forms.TextInput):
@@ -145,7 +144,7 @@ class PlacementForm(VersionedForm):
     employer_search = forms.CharField(
         label=_("Werkgever zoeken"),
         required=False,
-        max_length=EMPLOYER_SEARCH_LENGTH,
+        max_length=SEARCH_LENGTH,
         widget=EmployerSearchInput(),
         help_text=_("Typ een deel van de naam, de plaats of de sector en kies Zoeken."),
     )
@@ -179,8 +178,7 @@ class PlacementForm(VersionedForm):
             del self.fields["employer_search"]  # few enough to list them all
             del self.fields["employer_searched"]
         else:
-            # Cut to the field's length before it becomes a query (it is checked only later, when saving).
-            search = str(self._given("employer_search") or "")[:EMPLOYER_SEARCH_LENGTH].strip()
+            search = str(self._given("employer_search") or "").strip()
             shown = (
                 list(employers_matching(choosable, search).order_by("name", "id")[: EMPLOYER_CHOICES + 1])
                 if search

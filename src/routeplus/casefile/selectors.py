@@ -8,8 +8,8 @@ from functools import lru_cache, partial
 from typing import Any, overload
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -269,14 +269,25 @@ def employer_list(*, search: str = "") -> QuerySet[Employer]:
     return employers_matching(qs, search)
 
 
+SEARCH_LENGTH = 100  # characters of a search that are used; the search fields accept no more
 SEARCH_WORDS = 5  # more words than this find nothing more, and each adds a condition to the query
 
 
 def employers_matching(employers: QuerySet[Employer], search: str) -> QuerySet[Employer]:
-    """The employers with every word of the search in their name, place or sector (any case)."""
-    for term in search.split()[:SEARCH_WORDS]:
+    """The employers with every word of the search in their name, place or sector (any case). The search is cut
+    to its field's length and a few words before it becomes a query: a posted value is checked only later."""
+    for term in search[:SEARCH_LENGTH].split()[:SEARCH_WORDS]:
         employers = employers.filter(Q(name__icontains=term) | Q(city__icontains=term) | Q(sector__icontains=term))
     return employers
+
+
+def numbered_newest_first(results: QuerySet[Result]) -> QuerySet[Any]:  # Any: rn is an annotation
+    """The results with `rn`, their place among their trajectory's results newest first (by start date, then the
+    one recorded last): `rn = 1` is a trajectory's latest result, as the monitor and the business case count it.
+    Numbered in one pass over the results (a window), not with a lookup per trajectory."""
+    return results.annotate(
+        rn=Window(RowNumber(), partition_by=[F("trajectory_id")], order_by=[F("start_date").desc(), F("id").desc()])
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -347,6 +358,9 @@ def _midnight(on: date) -> datetime:
     return timezone.make_aware(datetime.combine(on, time.min))
 
 
+Description = tuple[str, str, str]  # an event's title, detail and author
+
+
 @dataclass(frozen=True)
 class PendingEvent:
     """An event placed on the timeline by its dates, described (labels, translations, names) only when shown: a
@@ -355,7 +369,7 @@ class PendingEvent:
     on: date
     order: datetime
     kind: str
-    describe: Callable[[], tuple[str, str, str]]  # title, detail, by; see Description
+    describe: Callable[[], Description]
 
     def event(self) -> TimelineEvent:
         title, detail, by = self.describe()
@@ -393,9 +407,6 @@ def timeline(*, user: Any, trajectory: Trajectory, kinds: Iterable[str] | None =
         events.extend(_EVENTS[kind](trajectory, categories))
     events.sort(key=lambda e: (e.on, e.order), reverse=True)
     return Timeline(events)
-
-
-Description = tuple[str, str, str]  # title, detail, by
 
 
 # Each kind reads only the columns its events show: a long history is read whole to be sorted, and the full rows

@@ -637,7 +637,7 @@ def employers(request: HttpRequest) -> HttpResponse:
         if _saved(form, lambda: services.employer_create(actor=request.user, **data)):
             messages.success(request, _("De werkgever is toegevoegd."))
             return redirect("casefile:employers")
-    search = request.GET.get("q", "")[:100]
+    search = request.GET.get("q", "")[: selectors.SEARCH_LENGTH]
     page = Paginator(selectors.employer_list(search=search), settings.ROUTEPLUS_CASELOAD_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -6,10 +6,11 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import ExtractYear, RowNumber
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import ExtractYear
 
 from routeplus.casefile.models import Result
+from routeplus.casefile.selectors import numbered_newest_first
 from routeplus.finance import model
 from routeplus.finance.models import OutcomeMode, Scenario
 from routeplus.finance.outcomes import (
@@ -63,18 +64,12 @@ def outcome_cohorts(*, route_code: str, years: list[int] | None = None) -> list[
         .annotate(n=Count("id"))
         .values_list("year", "n")
     )
-    # Each trajectory's latest outcome, numbered in one pass over its results (a window); the database counts them
+    # Each trajectory's latest outcome (numbered_newest_first); the database counts them
     # and adds up the days to them per start year and result type, so a handful of rows comes back instead of
     # every outcome of the route (at national scale a hundred thousand, two thirds of the page's time).
     numbered = (
-        Result.objects.filter(trajectory__in=trajectories, type__in=list(RESULT_CATEGORY))
-        .annotate(
-            rn=Window(
-                RowNumber(), partition_by=[F("trajectory_id")], order_by=[F("start_date").desc(), F("id").desc()]
-            ),
-            year=ExtractYear("trajectory__start_date"),
-            trajectory_start=F("trajectory__start_date"),
-        )
+        numbered_newest_first(Result.objects.filter(trajectory__in=trajectories, type__in=list(RESULT_CATEGORY)))
+        .annotate(year=ExtractYear("trajectory__start_date"), trajectory_start=F("trajectory__start_date"))
         .values("year", "type", "start_date", "trajectory_start", "rn")
         .order_by()
     )

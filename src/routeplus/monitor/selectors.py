@@ -11,14 +11,14 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Min, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Min, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from routeplus.access.door import trajectories_visible_to
 from routeplus.accounts.models import Municipality
 from routeplus.casefile.models import Result, ResultType
+from routeplus.casefile.selectors import numbered_newest_first
 from routeplus.monitor.definitions import (
     ALL_CATEGORIES,
     DEFAULT_ROUTE,
@@ -260,10 +260,7 @@ def outcome_flows(*, peildatum: date, municipality_codes: Iterable[str] = ()) ->
     # Each trajectory's latest result on P, numbered in one pass over the results (a window), then joined once;
     # a subquery per trajectory would look the results up 150,000 times at national scale.
     numbered = (
-        Result.objects.filter(start_date__lte=peildatum)
-        .annotate(
-            rn=Window(RowNumber(), partition_by=[F("trajectory_id")], order_by=[F("start_date").desc(), F("id").desc()])
-        )
+        numbered_newest_first(Result.objects.filter(start_date__lte=peildatum))
         .values("trajectory_id", "type", "rn")
         .order_by()
     )
