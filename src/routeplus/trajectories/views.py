@@ -1,5 +1,7 @@
 """Pages of the caseload, the case file, status changes and the team. Thin: parse, call, render."""
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +20,7 @@ from routeplus.access.rules import Rule, access_rule
 from routeplus.access.sections import visible_sections
 from routeplus.accounts.models import Role
 from routeplus.alerts.selectors import attention_on
+from routeplus.participants.models import age_on
 from routeplus.trajectories.forms import (
     CaseloadFilterForm,
     SearchForm,
@@ -24,13 +28,14 @@ from routeplus.trajectories.forms import (
     TeamAddForm,
     TeamEndForm,
 )
-from routeplus.trajectories.models import TeamMember
-from routeplus.trajectories.selectors import DEFAULT_SORT, case_file_core, caseload_list
+from routeplus.trajectories.models import Status, TeamMember
+from routeplus.trajectories.selectors import DEFAULT_SORT, CaseloadRow, case_file_core, caseload_list
 from routeplus.trajectories.services import (
     team_member_add,
     team_member_end,
     trajectory_change_status,
 )
+from routeplus.ui.templatetags.routeplus import row_url
 
 CASE_ROLES = Role.case_roles()
 # The case file shows the latest status changes; the whole history is on the timeline (filtered on status).
@@ -73,10 +78,44 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "search_form": SearchForm(initial={"q": search}),
         "search": search,
         "page": page,
+        "rows": caseload_lines(page.object_list, timezone.localdate()),
         "query": query_without_page.urlencode(),
     }
     template = "trajectories/caseload.html#results" if getattr(request, "htmx", False) else "trajectories/caseload.html"
     return render(request, template, context)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadLine:
+    """A caseload row as the page shows it, formatted once here so that the template only prints: 50 rows of
+    lookups, filters and tags were a quarter of the page's time."""
+
+    url: str
+    name: str
+    age: str
+    route: str
+    status: str
+    municipality: str
+    registered: str
+
+
+def caseload_lines(rows: Any, today: date) -> list[CaseloadLine]:
+    """The page's rows (tuples from caseload_list) as lines; today is the date the ages are counted on."""
+    labels = {value: str(label) for value, label in Status.choices}  # each label translated once per page
+    lines = []
+    for row in map(CaseloadRow._make, rows):
+        lines.append(
+            CaseloadLine(
+                url=row_url("trajectories:case_file", row.uuid),
+                name=f"{row.family_name}, {row.given_name}",
+                age="" if row.birth_date is None else str(age_on(row.birth_date, today)),
+                route=row.route_name,
+                status=labels.get(row.status, row.status),
+                municipality=row.municipality_name,
+                registered=f"{row.registered_on.day}-{row.registered_on.month}-{row.registered_on.year}",  # j-n-Y
+            )
+        )
+    return lines
 
 
 @access_rule(Rule.CASE_FILE)

@@ -18,7 +18,7 @@ from routeplus.audit.models import AccessLogEntry, Action, Result
 from routeplus.testing.factories import TrajectoryFactory, municipality, on_team, professional, route
 from routeplus.testing.http import logged_in
 from routeplus.trajectories.models import Handover, RouteOffering, Status
-from routeplus.trajectories.selectors import caseload_list, route_offered
+from routeplus.trajectories.selectors import CaseloadRow, caseload_list, route_offered
 from routeplus.trajectories.services import trajectory_handover
 
 pytestmark = pytest.mark.django_db
@@ -286,8 +286,12 @@ def test_the_new_file_is_not_on_the_previous_teams_caseload(handed_over):
     from routeplus.alerts.selectors import worklist
 
     lead = handed_over.old_lead
-    assert handed_over.new not in caseload_list(user=lead)
-    assert handed_over.new in caseload_list(user=handed_over.new_lead)
+
+    def caseload_uuids(user: object) -> set[object]:
+        return {CaseloadRow._make(row).uuid for row in caseload_list(user=user)}
+
+    assert handed_over.new.uuid not in caseload_uuids(lead)
+    assert handed_over.new.uuid in caseload_uuids(handed_over.new_lead)
     assert not [item for item in worklist(user=lead) if item.signal.trajectory_id == handed_over.new.pk]
     assert trajectories_readable_by(lead).filter(pk=handed_over.new.pk).exists()
 

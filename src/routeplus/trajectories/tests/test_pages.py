@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from routeplus.accounts.models import Role
 from routeplus.participants.models import Participant
@@ -39,6 +40,33 @@ def test_search_by_name_is_posted_and_never_in_the_url(lead_on_team, trajectory)
 
     cleared = client.get(client.post(CASELOAD, {"q": ""}).headers["Location"])
     assert "Anders" in cleared.text
+
+
+def test_caseload_row_shows_age_route_status_place_and_registration_date(lead_on_team):
+    """The row is formatted in the view (CaseloadLine): age counted today, the status's label, j-n-Y."""
+    today = timezone.localdate()
+    turned_17_today = date(today.year - 17, today.month, 28 if today.month == 2 and today.day == 29 else today.day)
+    trajectory = TrajectoryFactory(
+        participant__family_name="Bakker",
+        participant__given_name="Sanne",
+        participant__birth_date=turned_17_today,
+        status=Status.WAITING,
+        start_date=None,
+        registered_on=date(2025, 3, 4),
+    )
+    on_team(lead_on_team, trajectory)
+
+    response = logged_in(lead_on_team).get(CASELOAD)
+
+    url = reverse("trajectories:case_file", args=[trajectory.uuid])
+    row = response.text.split(f'href="{url}"', 1)[1].split("</tr>", 1)[0]
+    cells = [cell.split("</td>", 1)[0] for cell in row.split('<td class="utrecht-table__cell">')[1:]]
+    assert row.startswith(">Bakker, Sanne</a>")
+    assert cells[0] == "17"
+    assert cells[1] == trajectory.route.name
+    assert cells[2] == f'<span class="rp-status">{Status.WAITING.label}</span>'
+    assert cells[3] == trajectory.municipality.name
+    assert cells[4] == "4-3-2025"
 
 
 def test_filters_by_route_status_and_municipality(lead_on_team):
@@ -77,7 +105,7 @@ def test_caseload_pages_by_fifty_and_sorts(case_lead):
     assert "Naam00" in first.text and "Naam54" not in first.text
     assert "Naam54" in second.text
     descending = client.get(CASELOAD, {"sort": "-name"})
-    assert descending.context["page"].object_list[0].participant.family_name == "Naam54"
+    assert descending.context["rows"][0].name.startswith("Naam54, ")
 
 
 def test_htmx_filter_request_gets_only_the_results_fragment(lead_on_team, trajectory):
