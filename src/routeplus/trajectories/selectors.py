@@ -11,6 +11,7 @@ from django.utils import timezone
 from routeplus.access.door import trajectories_visible_to
 from routeplus.accounts.models import Municipality
 from routeplus.trajectories.models import Handover, Route, RouteOffering, StatusChange, TeamMember, Trajectory
+from routeplus.ui.pagination import with_total
 
 CASELOAD_SORTS = {
     "name": ("participant__family_name", "participant__given_name", "id"),
@@ -35,11 +36,12 @@ CASELOAD_VALUES = (
     "status",
     "municipality__name",
     "registered_on",
+    "total",
 )
 
 
 class CaseloadRow(NamedTuple):
-    """One row of the caseload, in the order of CASELOAD_VALUES."""
+    """One row of the caseload, in the order of CASELOAD_VALUES; total is the length of the whole list."""
 
     uuid: UUID
     family_name: str
@@ -49,6 +51,7 @@ class CaseloadRow(NamedTuple):
     status: str
     municipality_name: str
     registered_on: date
+    total: int
 
 
 def caseload_list(
@@ -61,7 +64,7 @@ def caseload_list(
     sort: str = DEFAULT_SORT,
 ) -> QuerySet[Trajectory, tuple[Any, ...]]:
     """The trajectories on the user's caseload as tuples of CASELOAD_VALUES (CaseloadRow._make reads one),
-    filtered and sorted; one query whatever the size."""
+    filtered and sorted; one query for a page and the list's length (ui.pagination.CountedPaginator)."""
     qs = trajectories_visible_to(user)
     for term in search.split():
         qs = qs.filter(Q(participant__given_name__icontains=term) | Q(participant__family_name__icontains=term))
@@ -71,7 +74,8 @@ def caseload_list(
         qs = qs.filter(status=status)
     if municipality_code:
         qs = qs.filter(municipality__cbs_code=municipality_code)
-    return qs.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS[DEFAULT_SORT])).values_list(*CASELOAD_VALUES)
+    ordered = qs.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS[DEFAULT_SORT]))
+    return with_total(ordered).values_list(*CASELOAD_VALUES)
 
 
 @dataclass(frozen=True)

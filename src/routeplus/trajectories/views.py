@@ -8,7 +8,6 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,6 +34,7 @@ from routeplus.trajectories.services import (
     team_member_end,
     trajectory_change_status,
 )
+from routeplus.ui.pagination import CountedPaginator
 from routeplus.ui.templatetags.routeplus import row_url
 
 CASE_ROLES = Role.case_roles()
@@ -70,7 +70,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         municipality_code=cleaned.get("municipality", ""),
         sort=cleaned.get("sort") or DEFAULT_SORT,
     )
-    page = Paginator(trajectories, settings.ROUTEPLUS_CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(trajectories, settings.ROUTEPLUS_CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context = {
