@@ -30,5 +30,5 @@ class CountedPaginator(Paginator):
             rows = list(self.object_list[bottom : bottom + self.per_page])
             if rows:
                 self.__dict__["count"] = rows[0][-1]  # count is a cached_property: this is its value
-                return self._get_page(rows, wanted, self)
+                return Page(rows, wanted, self)
         return super().get_page(number)
