@@ -1,8 +1,11 @@
-"""Reading a user's memberships, once per request."""
+"""Reading users and their memberships: a user's own once per request, the case leads to choose from."""
 
 from typing import Any
 
-from routeplus.accounts.models import Membership
+from django.db.models import Q, QuerySet
+
+from routeplus.accounts.models import Membership, Role, User
+from routeplus.ui.choice_search import search_terms
 
 
 def active_memberships(user: Any) -> list[Membership]:
@@ -14,3 +17,18 @@ def active_memberships(user: Any) -> list[Membership]:
         cached = list(Membership.objects.filter(user=user, is_active=True).select_related("organisation"))
         user._active_memberships_cache = cached
     return cached
+
+
+def active_case_leads() -> QuerySet[User]:
+    """Everyone who may lead a trajectory now: active users with an active case-lead membership."""
+    return User.objects.filter(is_active=True, memberships__is_active=True, memberships__role=Role.CASE_LEAD).distinct()
+
+
+def users_matching(users: QuerySet[User], search: str) -> QuerySet[User]:
+    """The users with every word of the search in their name, e-mail address or the name of one of their
+    organisations (any case)."""
+    for term in search_terms(search):
+        users = users.filter(
+            Q(full_name__icontains=term) | Q(email__icontains=term) | Q(memberships__organisation__name__icontains=term)
+        )
+    return users.distinct()

@@ -1,6 +1,5 @@
 """Forms of the case-file sections. They parse input; the services validate the rules and write."""
 
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -27,8 +26,17 @@ from routeplus.casefile.models import (
     ResultType,
     ReviewScore,
 )
-from routeplus.casefile.selectors import SEARCH_LENGTH, employers_matching
+from routeplus.casefile.selectors import employers_matching
 from routeplus.trajectories.models import Trajectory
+from routeplus.ui.choice_search import (
+    CHOICES_LISTED,
+    ChoiceSearch,
+    SearchTexts,
+    is_choice_search,
+    narrow_choices,
+    search_field,
+    searched_field,
+)
 from routeplus.ui.widgets import DateInput
 
 
@@ -120,37 +128,32 @@ class EmployerEditForm(EmployerForm):
     )
 
 
-# Up to this many active employers the placement form lists them all; above it, it lists those that match a search.
-# At national scale (thousands of employers) a list of all of them made the placements page 430 KB and its
-# slowest page by far, and no one can find a name in a list that long.
-EMPLOYER_CHOICES = 100
-EMPLOYER_SEARCH_BUTTON = "employer_search_go"
-
-
-class EmployerSearchInput(forms.TextInput):
-    """A search field with its own button: the form comes back with what was typed and the employers that match."""
-
-    input_type = "search"
-    template_name = "casefile/widgets/employer_search.html"
-
-    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["button_name"] = EMPLOYER_SEARCH_BUTTON
-        return context
+# Up to this many active employers the placement form lists them all; above it, those that match a search
+# (routeplus.ui.choice_search). At national scale a list of all 5,000 made the placements page 430 KB.
+EMPLOYER_CHOICES = CHOICES_LISTED
+EMPLOYER_SEARCH = ChoiceSearch(
+    name="employer",
+    order_by=("name", "id"),
+    matching=employers_matching,
+    label=lambda employer: employer.choice_label,
+    texts=SearchTexts(
+        first=_("Zoek eerst de werkgever met het veld hierboven."),
+        none=_("Geen werkgever gevonden. Zoek anders, of voeg de werkgever toe via Werkgevers."),
+        too_many=_("Meer dan %(n)s werkgevers gevonden; hier staan de eerste %(n)s. Zoek preciezer."),
+        found=_("%(n)s gevonden. Staat de werkgever er niet bij? Zoek anders."),
+    ),
+)
 
 
 class PlacementForm(VersionedForm):
     kind = forms.ChoiceField(label=_("Soort plek"), choices=[("", "---------"), *PlacementKind.choices])
-    employer_search = forms.CharField(
+    employer_search = search_field(
+        choice="employer",
         label=_("Werkgever zoeken"),
-        required=False,
-        max_length=SEARCH_LENGTH,
-        widget=EmployerSearchInput(),
         help_text=_("Typ een deel van de naam, de plaats of de sector en kies Zoeken."),
+        searched=_("naar werkgever"),
     )
-    # The search the list below was made with: a form sent with another search in the field was a search (Enter
-    # in the search field), not a save.
-    employer_searched = forms.CharField(required=False, widget=forms.HiddenInput)
+    employer_searched = searched_field()
     employer = forms.ModelChoiceField(
         label=_("Werkgever"),
         queryset=Employer.objects.filter(is_active=True),
@@ -168,59 +171,15 @@ class PlacementForm(VersionedForm):
 
     def __init__(self, *args: Any, current_employer: Employer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["employer"]
         choosable = Employer.objects.filter(is_active=True)
         if current_employer is not None:  # an inactive employer stays selectable on its own placement
             choosable = Employer.objects.filter(Q(is_active=True) | Q(pk=current_employer.pk))
-        field.queryset = choosable  # type: ignore[attr-defined]  # checks the chosen one; the list is narrowed below
-        shown = list(choosable.order_by("name", "id")[: EMPLOYER_CHOICES + 1])
-        if len(shown) <= EMPLOYER_CHOICES:
-            del self.fields["employer_search"]  # few enough to list them all
-            del self.fields["employer_searched"]
-        else:
-            search = str(self._given("employer_search") or "").strip()
-            shown = (
-                list(employers_matching(choosable, search).order_by("name", "id")[: EMPLOYER_CHOICES + 1])
-                if search
-                else []
-            )
-            if not search:
-                field.help_text = _("Zoek eerst de werkgever met het veld hierboven.")
-            elif not shown:
-                field.help_text = _("Geen werkgever gevonden. Zoek anders, of voeg de werkgever toe via Werkgevers.")
-            elif len(shown) > EMPLOYER_CHOICES:
-                shown = shown[:EMPLOYER_CHOICES]
-                field.help_text = _(
-                    "Meer dan %(n)s werkgevers gevonden; hier staan de eerste %(n)s. Zoek preciezer."
-                ) % {"n": EMPLOYER_CHOICES}
-            else:
-                field.help_text = _("%(n)s gevonden. Staat de werkgever er niet bij? Zoek anders.") % {"n": len(shown)}
-            self.initial["employer_searched"] = search
-            if shown:  # after a search, the list to choose from is where the reader goes next
-                field.widget.attrs["autofocus"] = True
-            shown += self._chosen(choosable, exclude=shown)
-        field.widget.choices = [("", "---------"), *((str(e.uuid), e.choice_label) for e in shown)]
+        narrow_choices(self, EMPLOYER_SEARCH, choosable, EMPLOYER_CHOICES)
 
     @staticmethod
     def is_search(data: Any) -> bool:
-        """Whether posted data asks for employers rather than to save: the search button, or Enter in the search
-        field after typing another search (a browser then sends the form with its default button, which saves)."""
-        if EMPLOYER_SEARCH_BUTTON in data:
-            return True
-        search = data.get("employer_search")
-        return search is not None and search.strip() != data.get("employer_searched", "").strip()
-
-    def _given(self, name: str) -> Any:
-        """What the form holds for a field: what was posted, or else its initial value."""
-        return self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
-
-    def _chosen(self, choosable: Any, *, exclude: list[Employer]) -> list[Employer]:
-        """The employer already chosen, so a narrowed list still shows it (and keeps it chosen)."""
-        try:
-            chosen = uuid.UUID(str(self._given("employer") or ""))
-        except ValueError:
-            return []
-        return [] if any(e.uuid == chosen for e in exclude) else list(choosable.filter(uuid=chosen))
+        """Whether posted data asks for employers rather than to save (routeplus.ui.choice_search)."""
+        return is_choice_search(data, "employer")
 
 
 class ProvisionForm(VersionedForm):

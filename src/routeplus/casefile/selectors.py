@@ -41,6 +41,7 @@ from routeplus.casefile.models import (
     ResultType,
 )
 from routeplus.trajectories.models import StatusChange, TeamMember, Trajectory
+from routeplus.ui.choice_search import search_terms
 
 
 @dataclass
@@ -269,14 +270,10 @@ def employer_list(*, search: str = "") -> QuerySet[Employer]:
     return employers_matching(qs, search)
 
 
-SEARCH_LENGTH = 100  # characters of a search that are used; the search fields accept no more
-SEARCH_WORDS = 5  # more words than this find nothing more, and each adds a condition to the query
-
-
 def employers_matching(employers: QuerySet[Employer], search: str) -> QuerySet[Employer]:
     """The employers with every word of the search in their name, place or sector (any case). The search is cut
     to its field's length and a few words before it becomes a query: a posted value is checked only later."""
-    for term in search[:SEARCH_LENGTH].split()[:SEARCH_WORDS]:
+    for term in search_terms(search):
         employers = employers.filter(Q(name__icontains=term) | Q(city__icontains=term) | Q(sector__icontains=term))
     return employers
 

@@ -51,6 +51,7 @@ from routeplus.casefile.models import (
 from routeplus.trajectories.models import Trajectory
 from routeplus.trajectories.services import StaleVersionError
 from routeplus.trajectories.views import add_form_errors
+from routeplus.ui.choice_search import SEARCH_LENGTH
 
 CASE_ROLES = Role.case_roles()
 TIMELINE_PAGE_SIZE = 100
@@ -637,7 +638,7 @@ def employers(request: HttpRequest) -> HttpResponse:
         if _saved(form, lambda: services.employer_create(actor=request.user, **data)):
             messages.success(request, _("De werkgever is toegevoegd."))
             return redirect("casefile:employers")
-    search = request.GET.get("q", "")[: selectors.SEARCH_LENGTH]
+    search = request.GET.get("q", "")[:SEARCH_LENGTH]
     page = Paginator(selectors.employer_list(search=search), settings.ROUTEPLUS_CASELOAD_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from routeplus.accounts.models import Municipality, Organisation, Role, SchoolType, User
+from routeplus.accounts.selectors import active_case_leads
 from routeplus.intake.models import CapacityArea
 from routeplus.intake.schoollist import MAX_BYTES as SCHOOL_LIST_MAX_BYTES
 from routeplus.participants.bsn import validate_bsn
@@ -81,11 +82,7 @@ class RegistrationForm(forms.Form):
         self.actor_role = actor_role
         if actor_role == Role.SCHOOL_COORDINATOR:
             self.fields["case_lead"].required = True
-            self.fields["case_lead"].queryset = (  # type: ignore[attr-defined]
-                User.objects.filter(is_active=True, memberships__is_active=True, memberships__role=Role.CASE_LEAD)
-                .distinct()
-                .order_by("full_name")
-            )
+            self.fields["case_lead"].queryset = active_case_leads().order_by("full_name")  # type: ignore[attr-defined]
             del self.fields["exception_reason"]
         else:
             del self.fields["case_lead"]
@@ -158,11 +155,7 @@ class SchoolListForm(forms.Form):
     def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
-        self.fields["case_lead"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(is_active=True, memberships__is_active=True, memberships__role=Role.CASE_LEAD)
-            .distinct()
-            .order_by("full_name")
-        )
+        self.fields["case_lead"].queryset = active_case_leads().order_by("full_name")  # type: ignore[attr-defined]
         ra_plus = Route.objects.filter(code="RA_PLUS", is_active=True).first()
         if ra_plus is not None:
             self.fields["route"].initial = ra_plus.code

@@ -13,12 +13,38 @@ from django.utils.translation import gettext_lazy
 
 from routeplus.access.door import access_case_file
 from routeplus.access.rules import Rule, access_rule
-from routeplus.accounts.models import Municipality, Role, User
+from routeplus.accounts.models import Municipality, User
+from routeplus.accounts.selectors import active_case_leads, users_matching
 from routeplus.trajectories.models import Route
 from routeplus.trajectories.selectors import region_offerings
 from routeplus.trajectories.services import DEFAULT_OVERLAP_DAYS, trajectory_handover
 from routeplus.trajectories.views import add_form_errors
+from routeplus.ui.choice_search import (
+    CHOICES_LISTED,
+    ChoiceSearch,
+    SearchTexts,
+    is_choice_search,
+    narrow_choices,
+    search_field,
+    searched_field,
+)
 from routeplus.ui.widgets import DateInput
+
+# Up to this many case leads the form lists them all; above it (a national installation has hundreds), those
+# that match a search (routeplus.ui.choice_search).
+CASE_LEAD_CHOICES = CHOICES_LISTED
+CASE_LEAD_SEARCH = ChoiceSearch(
+    name="new_case_lead",
+    order_by=("full_name", "id"),
+    matching=users_matching,
+    label=str,
+    texts=SearchTexts(
+        first=gettext_lazy("Zoek eerst de nieuwe regisseur met het veld hierboven."),
+        none=gettext_lazy("Geen regisseur gevonden. Zoek anders."),
+        too_many=gettext_lazy("Meer dan %(n)s regisseurs gevonden; hier staan de eerste %(n)s. Zoek preciezer."),
+        found=gettext_lazy("%(n)s gevonden. Staat de regisseur er niet bij? Zoek anders."),
+    ),
+)
 
 
 class HandoverForm(forms.Form):
@@ -31,6 +57,13 @@ class HandoverForm(forms.Form):
     handover_date = forms.DateField(
         label=gettext_lazy("Overdracht per"), widget=DateInput(), initial=timezone.localdate
     )
+    new_case_lead_search = search_field(
+        choice="new_case_lead",
+        label=gettext_lazy("Nieuwe regisseur zoeken"),
+        help_text=gettext_lazy("Typ een deel van de naam, het e-mailadres of de organisatie en kies Zoeken."),
+        searched=gettext_lazy("naar regisseur"),
+    )
+    new_case_lead_searched = searched_field()
     new_case_lead = forms.ModelChoiceField(label=gettext_lazy("Nieuwe regisseur"), queryset=User.objects.none())
     what_to_know = forms.CharField(
         label=gettext_lazy("Wat moet het nieuwe team weten?"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000
@@ -51,11 +84,19 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["new_case_lead"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(
-            is_active=True, memberships__is_active=True, memberships__role=Role.CASE_LEAD
-        ).distinct()
+        narrow_choices(self, CASE_LEAD_SEARCH, active_case_leads(), CASE_LEAD_CHOICES)
+
+
+# What the service is given (the form also holds the search for the new case lead).
+HANDOVER_INPUT = [
+    "to_route",
+    "to_municipality",
+    "handover_date",
+    "new_case_lead",
+    "what_to_know",
+    "introductions",
+    "overlap_days",
+]
 
 
 @access_rule(Rule.CASE_FILE)
@@ -67,10 +108,16 @@ def handover(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         action="update" if request.method == "POST" else "read",
         manage=True,
     )
-    form = HandoverForm(request.POST or None, initial={"to_municipality": trajectory.municipality})
-    if request.method == "POST" and form.is_valid():
+    initial = {"to_municipality": trajectory.municipality}
+    searching = request.method == "POST" and is_choice_search(request.POST, "new_case_lead")
+    if searching:  # a search for the new case lead: the form again, as typed, with the matches; nothing is saved
+        form = HandoverForm(initial={**initial, **request.POST.dict()})
+    else:
+        form = HandoverForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not searching and form.is_valid():
         try:
-            successor = trajectory_handover(actor=request.user, trajectory=trajectory, **form.cleaned_data)
+            data = {name: form.cleaned_data[name] for name in HANDOVER_INPUT}
+            successor = trajectory_handover(actor=request.user, trajectory=trajectory, **data)
         except ValidationError as error:
             add_form_errors(form, error)
         else:

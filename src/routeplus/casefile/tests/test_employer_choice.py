@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from routeplus.casefile.forms import EMPLOYER_SEARCH_BUTTON
 from routeplus.casefile.models import Placement
 from routeplus.casefile.tests.factories import EmployerFactory, PlacementFactory
 from routeplus.testing.http import logged_in
+from routeplus.ui.choice_search import search_button
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_many_employers_are_searched_and_the_search_keeps_what_was_typed(lead_on
     assert "Zoek eerst de werkgever" in page
 
     typed = {"kind": "internship", "supervisor": "Piet de Vries", "start_date": "2025-02-10", "status": "running"}
-    response = client.post(url, {**typed, "employer_search": "bakkerij", EMPLOYER_SEARCH_BUTTON: "1"})
+    response = client.post(url, {**typed, "employer_search": "bakkerij", search_button("employer"): "1"})
     page = response.content.decode()
     assert response.status_code == 200
     assert not Placement.objects.exists()  # a search saves nothing
@@ -84,7 +84,7 @@ def test_a_search_by_place_that_finds_too_many_shows_the_first_and_says_so(lead_
     EmployerFactory(name="Alfa Groningen", city="Groningen")
     EmployerFactory(name="Beta", city="Groningen")
     url = reverse("casefile:placements", args=[trajectory.uuid])
-    response = logged_in(lead_on_team).post(url, {"employer_search": "groningen", EMPLOYER_SEARCH_BUTTON: "1"})
+    response = logged_in(lead_on_team).post(url, {"employer_search": "groningen", search_button("employer"): "1"})
     page = response.content.decode()
     assert options(page) == ["Alfa Groningen (Groningen)", "Bakkerij Jansen (Groningen)", "Beta (Groningen)"]
     assert "Meer dan 3 werkgevers gevonden" in page
@@ -92,7 +92,7 @@ def test_a_search_by_place_that_finds_too_many_shows_the_first_and_says_so(lead_
 
 def test_a_search_that_finds_nothing_says_where_to_add_the_employer(lead_on_team, trajectory, many_employers):
     url = reverse("casefile:placements", args=[trajectory.uuid])
-    page = logged_in(lead_on_team).post(url, {"employer_search": "slagerij", EMPLOYER_SEARCH_BUTTON: "1"})
+    page = logged_in(lead_on_team).post(url, {"employer_search": "slagerij", search_button("employer"): "1"})
     assert "Geen werkgever gevonden" in page.content.decode()
     assert options(page.content.decode()) == []
 
@@ -108,7 +108,9 @@ def test_editing_a_placement_keeps_its_employer_listed_and_chosen(lead_on_team, 
     page = client.get(url).content.decode()
     assert options(page) == ["Zorgboerderij De Hoeve (Winsum)"]
     assert f'<option value="{hoeve.uuid}" selected>' in page
-    searched = client.post(url, {"employer": str(hoeve.uuid), "employer_search": "garage", EMPLOYER_SEARCH_BUTTON: "1"})
+    searched = client.post(
+        url, {"employer": str(hoeve.uuid), "employer_search": "garage", search_button("employer"): "1"}
+    )
     assert options(searched.content.decode()) == ["Garage Dijkstra (Haren)", "Zorgboerderij De Hoeve (Winsum)"]
 
 
