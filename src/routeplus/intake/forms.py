@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from routeplus.accounts.forms import case_lead_search, case_lead_search_fields
 from routeplus.accounts.models import Municipality, Organisation, Role, SchoolType, User
 from routeplus.accounts.selectors import active_case_leads
 from routeplus.intake.models import CapacityArea
@@ -14,9 +15,16 @@ from routeplus.intake.schoollist import MAX_BYTES as SCHOOL_LIST_MAX_BYTES
 from routeplus.participants.bsn import validate_bsn
 from routeplus.participants.models import OutflowProfile
 from routeplus.trajectories.models import Route
+from routeplus.ui.choice_search import CHOICES_LISTED, narrow_choices
 from routeplus.ui.widgets import DateInput
 
 NEW_PARTICIPANT = "new"
+
+
+# Up to this many case leads a school coordinator's registration lists them all; above it, those that match a
+# search (routeplus.ui.choice_search).
+CASE_LEAD_CHOICES = CHOICES_LISTED
+CASE_LEAD_SEARCH = case_lead_search("case_lead")
 
 
 class RegistrationForm(forms.Form):
@@ -62,6 +70,7 @@ class RegistrationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kort: waarom deze route, en wat er nu speelt. Geen medische details."),
     )
+    case_lead_search, case_lead_searched = case_lead_search_fields("case_lead", _("Regisseur zoeken"))
     case_lead = forms.ModelChoiceField(
         label=_("Regisseur"),
         queryset=User.objects.none(),
@@ -82,10 +91,11 @@ class RegistrationForm(forms.Form):
         self.actor_role = actor_role
         if actor_role == Role.SCHOOL_COORDINATOR:
             self.fields["case_lead"].required = True
-            self.fields["case_lead"].queryset = active_case_leads().order_by("full_name")  # type: ignore[attr-defined]
+            narrow_choices(self, CASE_LEAD_SEARCH, active_case_leads(), CASE_LEAD_CHOICES)
             del self.fields["exception_reason"]
         else:
-            del self.fields["case_lead"]
+            for name in ("case_lead", "case_lead_search", "case_lead_searched"):
+                del self.fields[name]
         for name in (
             "municipality",
             "school_type",

@@ -34,6 +34,7 @@ from routeplus.intake.services import (
     waiting_list_prioritise,
 )
 from routeplus.participants.models import Participant
+from routeplus.ui.choice_search import is_choice_search
 
 REGISTER_ROLES = (Role.CASE_LEAD, Role.SCHOOL_COORDINATOR)
 WAITING_LIST_ROLES = (Role.CASE_LEAD, Role.SCHOOL_COORDINATOR)
@@ -116,10 +117,15 @@ def _log_duplicates_shown(request: HttpRequest, candidates: list[Participant]) -
 @access_rule(Rule.ROLE, roles=REGISTER_ROLES, category="registration")
 def register(request: HttpRequest) -> HttpResponse:
     actor_role = _actor_role(request)
-    form = RegistrationForm(request.POST or None, actor_role=actor_role, initial=_initial(request, actor_role))
+    initial = _initial(request, actor_role)
+    searching = request.method == "POST" and is_choice_search(request.POST, "case_lead")
+    if searching:  # a search for the case lead: the form again, as typed, with the matches; nothing is checked
+        form = RegistrationForm(actor_role=actor_role, initial={**initial, **request.POST.dict()})
+    else:
+        form = RegistrationForm(request.POST or None, actor_role=actor_role, initial=initial)
     candidates: list[Participant] = []
     bsn_match = False
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
         candidates = duplicates_find(
             given_name=data["given_name"],

@@ -13,38 +13,20 @@ from django.utils.translation import gettext_lazy
 
 from routeplus.access.door import access_case_file
 from routeplus.access.rules import Rule, access_rule
+from routeplus.accounts.forms import case_lead_search, case_lead_search_fields
 from routeplus.accounts.models import Municipality, User
-from routeplus.accounts.selectors import active_case_leads, users_matching
+from routeplus.accounts.selectors import active_case_leads
 from routeplus.trajectories.models import Route
 from routeplus.trajectories.selectors import region_offerings
 from routeplus.trajectories.services import DEFAULT_OVERLAP_DAYS, trajectory_handover
 from routeplus.trajectories.views import add_form_errors
-from routeplus.ui.choice_search import (
-    CHOICES_LISTED,
-    ChoiceSearch,
-    SearchTexts,
-    is_choice_search,
-    narrow_choices,
-    search_field,
-    searched_field,
-)
+from routeplus.ui.choice_search import CHOICES_LISTED, is_choice_search, narrow_choices
 from routeplus.ui.widgets import DateInput
 
 # Up to this many case leads the form lists them all; above it (a national installation has hundreds), those
 # that match a search (routeplus.ui.choice_search).
 CASE_LEAD_CHOICES = CHOICES_LISTED
-CASE_LEAD_SEARCH = ChoiceSearch(
-    name="new_case_lead",
-    order_by=("full_name", "id"),
-    matching=users_matching,
-    label=str,
-    texts=SearchTexts(
-        first=gettext_lazy("Zoek eerst de nieuwe regisseur met het veld hierboven."),
-        none=gettext_lazy("Geen regisseur gevonden. Zoek anders."),
-        too_many=gettext_lazy("Meer dan %(n)s regisseurs gevonden; hier staan de eerste %(n)s. Zoek preciezer."),
-        found=gettext_lazy("%(n)s gevonden. Staat de regisseur er niet bij? Zoek anders."),
-    ),
-)
+CASE_LEAD_SEARCH = case_lead_search("new_case_lead")
 
 
 class HandoverForm(forms.Form):
@@ -57,13 +39,9 @@ class HandoverForm(forms.Form):
     handover_date = forms.DateField(
         label=gettext_lazy("Overdracht per"), widget=DateInput(), initial=timezone.localdate
     )
-    new_case_lead_search = search_field(
-        choice="new_case_lead",
-        label=gettext_lazy("Nieuwe regisseur zoeken"),
-        help_text=gettext_lazy("Typ een deel van de naam, het e-mailadres of de organisatie en kies Zoeken."),
-        searched=gettext_lazy("naar regisseur"),
+    new_case_lead_search, new_case_lead_searched = case_lead_search_fields(
+        "new_case_lead", gettext_lazy("Nieuwe regisseur zoeken")
     )
-    new_case_lead_searched = searched_field()
     new_case_lead = forms.ModelChoiceField(label=gettext_lazy("Nieuwe regisseur"), queryset=User.objects.none())
     what_to_know = forms.CharField(
         label=gettext_lazy("Wat moet het nieuwe team weten?"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000

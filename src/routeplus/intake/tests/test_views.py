@@ -1,5 +1,6 @@
 """The pages of intake: who may use them, what they show, and that they keep personal data out of URLs."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from routeplus.participants.models import Participant
 from routeplus.testing.factories import ParticipantFactory, SchoolFactory, municipality, on_team, professional
 from routeplus.testing.http import logged_in
 from routeplus.trajectories.models import Status
+from routeplus.ui.choice_search import search_button
 
 from .conftest import TODAY, fund, register
 
@@ -299,3 +301,36 @@ def test_a_school_coordinator_starts_with_their_own_school_selected(frozen):
     content = logged_in(coordinator).get(REGISTER).content.decode()
     assert f'<option value="{school.pk}" selected>VSO De Brug</option>' in content
     assert 'name="case_lead"' in content
+
+
+def test_a_coordinator_searches_the_case_lead_once_there_are_many_and_keeps_what_was_typed(frozen, area, monkeypatch):
+    """Above the limit (a hundred in use, two here) the case lead is searched; a search checks and saves nothing."""
+    monkeypatch.setattr("routeplus.intake.forms.CASE_LEAD_CHOICES", 2)
+    fund(area, places=2)
+    coordinator = professional(Role.SCHOOL_COORDINATOR)
+    wanted = professional(Role.CASE_LEAD, full_name="Wim Wijkteam")
+    professional(Role.CASE_LEAD, full_name="Anna Anders")
+    professional(Role.CASE_LEAD, full_name="Bert Buiten")
+    client = logged_in(coordinator)
+
+    def case_leads(page: str) -> list[str]:
+        select = re.search(r'<select name="case_lead".*?</select>', page, re.S)
+        assert select is not None
+        return re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', select.group())
+
+    assert case_leads(client.get(REGISTER).content.decode()) == []  # nobody is listed before a search
+
+    typed = form_data(given_name="Sanne")
+    searched = client.post(REGISTER, {**typed, "case_lead_search": "wijk", search_button("case_lead"): "1"})
+    page = searched.content.decode()
+    assert searched.status_code == 200
+    assert not Registration.objects.exists()
+    assert case_leads(page) == ["Wim Wijkteam"]
+    assert 'value="Sanne"' in page and "utrecht-form-field--invalid" not in page
+
+    saved = client.post(
+        REGISTER, {**typed, "case_lead_search": "wijk", "case_lead_searched": "wijk", "case_lead": wanted.pk}
+    )
+    assert saved.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.trajectory.team.get(role=Role.CASE_LEAD).user == wanted

@@ -67,7 +67,7 @@ def test_many_case_leads_are_searched_and_the_search_keeps_what_was_typed(case, 
     page = client.get(url).text
     assert 'type="search" name="new_case_lead_search"' in page
     assert options(page) == []
-    assert "Zoek eerst de nieuwe regisseur" in page
+    assert "Zoek eerst de regisseur" in page
 
     typed = {
         "to_route": route("ROUTE_ARBEID").pk,
