@@ -149,6 +149,7 @@ class SchoolListForm(forms.Form):
     route = forms.ModelChoiceField(
         label=_("Route"), queryset=Route.objects.filter(is_active=True), to_field_name="code", empty_label=None
     )
+    case_lead_search, case_lead_searched = case_lead_search_fields("case_lead", _("Regisseur zoeken"))
     case_lead = forms.ModelChoiceField(
         label=_("Regisseur"),
         queryset=User.objects.none(),
@@ -165,7 +166,7 @@ class SchoolListForm(forms.Form):
     def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
-        self.fields["case_lead"].queryset = active_case_leads().order_by("full_name")  # type: ignore[attr-defined]
+        narrow_choices(self, CASE_LEAD_SEARCH, active_case_leads(), CASE_LEAD_CHOICES)
         ra_plus = Route.objects.filter(code="RA_PLUS", is_active=True).first()
         if ra_plus is not None:
             self.fields["route"].initial = ra_plus.code

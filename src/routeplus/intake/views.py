@@ -333,8 +333,14 @@ def _own_schools(request: HttpRequest) -> Any:
 @access_rule(Rule.ROLE, roles=SCHOOL_LIST_ROLES, category="registration")
 def school_list(request: HttpRequest) -> HttpResponse:
     """Upload a school list; the check and the preview follow on the next page."""
-    form = SchoolListForm(request.POST or None, request.FILES or None, schools=_own_schools(request))
-    if request.method == "POST" and form.is_valid():
+    schools = _own_schools(request)
+    searching = request.method == "POST" and is_choice_search(request.POST, "case_lead")
+    if searching:  # a search for the case lead: the form again with the matches; a browser cannot keep the file
+        form = SchoolListForm(initial=request.POST.dict(), schools=schools)
+        form.fields["file"].help_text = _("Kies het bestand opnieuw: na het zoeken stuurt de browser het niet mee.")
+    else:
+        form = SchoolListForm(request.POST or None, request.FILES or None, schools=schools)
+    if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
         upload = school_list_upload(
             actor=request.user,

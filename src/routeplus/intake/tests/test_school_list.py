@@ -13,6 +13,7 @@ from routeplus.participants.models import Participant
 from routeplus.testing.factories import ParticipantFactory, SchoolFactory, municipality, professional
 from routeplus.testing.http import logged_in
 from routeplus.trajectories.models import Trajectory
+from routeplus.ui.choice_search import search_button
 
 from .conftest import fund
 
@@ -257,3 +258,29 @@ def test_the_sample_file_in_the_documentation_reads_without_problems(frozen, are
     assert stored.problems == []
     assert len(stored.rows) == 2
     assert {row["municipality_id"] for row in stored.rows} == {municipality("GM0014").pk}
+
+
+def test_the_case_lead_is_searched_once_there_are_many_and_the_search_uploads_nothing(
+    frozen, area, school, coordinator, monkeypatch
+):
+    """Above the limit (a hundred in use, one here) the list's case lead is searched; a search reads no file."""
+    monkeypatch.setattr("routeplus.intake.forms.CASE_LEAD_CHOICES", 1)
+    wanted = professional(Role.CASE_LEAD, full_name="Wim Wijkteam")
+    professional(Role.CASE_LEAD, full_name="Anna Anders")
+    client = logged_in(coordinator)
+    sent = {
+        "file": csv_file(*GOOD_ROWS),
+        "school": school.pk,
+        "route": "RA_PLUS",
+        "reason": "Verwachte schoolverlater.",
+    }
+
+    page = client.post(UPLOAD, {**sent, "case_lead_search": "wijk", search_button("case_lead"): "1"})
+
+    assert page.status_code == 200
+    assert not SchoolListUpload.objects.exists()
+    text = page.content.decode()
+    assert f'<option value="{wanted.pk}">Wim Wijkteam</option>' in text and "Anna Anders" not in text
+    assert "Kies het bestand opnieuw" in text
+    _location, uploaded = upload(client, school, wanted, csv_file(*GOOD_ROWS))
+    assert uploaded.case_lead == wanted
