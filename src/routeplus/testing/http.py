@@ -1,6 +1,7 @@
 """Test clients logged in as a given user, with both factors done (the login flow itself is tested in
-accounts/tests)."""
+accounts/tests), and reading what a page offers."""
 
+import re
 from typing import Any
 
 from django.test import Client
@@ -29,3 +30,11 @@ def logged_in(user: User, *, verified: bool = True, client: Client | None = None
         session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id
         session.save()
     return client
+
+
+def select_options(page: str, name: str) -> list[str]:
+    """The labels of the options a page's select `name` offers, leaving out the empty choice."""
+    select = re.search(rf'<select name="{re.escape(name)}".*?</select>', page, re.S)
+    assert select is not None, f"no select {name!r} on the page"
+    found = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group())
+    return [label for value, label in found if value]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from routeplus.casefile.models import Placement
 from routeplus.casefile.tests.factories import EmployerFactory, PlacementFactory
-from routeplus.testing.http import logged_in
+from routeplus.testing.http import logged_in, select_options
 from routeplus.ui.choice_search import search_button
 
 pytestmark = pytest.mark.django_db
@@ -37,10 +37,7 @@ def many_employers(monkeypatch):
 
 def options(page: str) -> list[str]:
     """The employers the select offers, by label."""
-    select = re.search(r'<select name="employer".*?</select>', page, re.S)
-    assert select is not None
-    found = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group())
-    return [label for value, label in found if value]
+    return select_options(page, "employer")
 
 
 def test_a_few_employers_are_all_listed_without_a_search(lead_on_team, trajectory):

@@ -1,7 +1,6 @@
 """Choosing the new case lead of a warm handover: every case lead while there are few, a search once there are
 many (a national installation has hundreds, and the page listed them all)."""
 
-import re
 from datetime import date
 
 import pytest
@@ -10,7 +9,7 @@ from django.urls import reverse
 
 from routeplus.accounts.models import Role
 from routeplus.testing.factories import OrganisationFactory, TrajectoryFactory, on_team, professional, route
-from routeplus.testing.http import logged_in
+from routeplus.testing.http import logged_in, select_options
 from routeplus.trajectories.models import Handover
 from routeplus.ui.choice_search import search_button
 
@@ -46,10 +45,7 @@ def many_case_leads(monkeypatch):
 
 def options(page: str) -> list[str]:
     """The case leads the select offers, by label."""
-    select = re.search(r'<select name="new_case_lead".*?</select>', page, re.S)
-    assert select is not None
-    found = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group())
-    return [label for value, label in found if value]
+    return select_options(page, "new_case_lead")
 
 
 def test_a_few_case_leads_are_all_listed_without_a_search(case):
