@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from routeplus.accounts.models import Membership, Role, User
-from routeplus.ui.choice_search import search_terms
+from routeplus.conf.search import search_terms
 
 
 def active_memberships(user: Any) -> list[Membership]:
@@ -25,10 +25,12 @@ def active_case_leads() -> QuerySet[User]:
 
 
 def users_matching(users: QuerySet[User], search: str) -> QuerySet[User]:
-    """The users with every word of the search in their name, e-mail address or the name of one of their
-    organisations (any case)."""
+    """The users with every word of the search in their name, e-mail address or the name of an organisation
+    they are an active member of (any case)."""
     for term in search_terms(search):
         users = users.filter(
-            Q(full_name__icontains=term) | Q(email__icontains=term) | Q(memberships__organisation__name__icontains=term)
+            Q(full_name__icontains=term)
+            | Q(email__icontains=term)
+            | Q(memberships__is_active=True, memberships__organisation__name__icontains=term)
         )
     return users.distinct()

@@ -29,10 +29,8 @@ from routeplus.casefile.models import (
 from routeplus.casefile.selectors import employers_matching
 from routeplus.trajectories.models import Trajectory
 from routeplus.ui.choice_search import (
-    CHOICES_LISTED,
     ChoiceSearch,
     SearchTexts,
-    is_choice_search,
     narrow_choices,
     search_field,
     searched_field,
@@ -128,9 +126,8 @@ class EmployerEditForm(EmployerForm):
     )
 
 
-# Up to this many active employers the placement form lists them all; above it, those that match a search
+# Up to a hundred active employers the placement form lists them all; above it, those that match a search
 # (routeplus.ui.choice_search). At national scale a list of all 5,000 made the placements page 430 KB.
-EMPLOYER_CHOICES = CHOICES_LISTED
 EMPLOYER_SEARCH = ChoiceSearch(
     name="employer",
     order_by=("name", "id"),
@@ -174,12 +171,7 @@ class PlacementForm(VersionedForm):
         choosable = Employer.objects.filter(is_active=True)
         if current_employer is not None:  # an inactive employer stays selectable on its own placement
             choosable = Employer.objects.filter(Q(is_active=True) | Q(pk=current_employer.pk))
-        narrow_choices(self, EMPLOYER_SEARCH, choosable, EMPLOYER_CHOICES)
-
-    @staticmethod
-    def is_search(data: Any) -> bool:
-        """Whether posted data asks for employers rather than to save (routeplus.ui.choice_search)."""
-        return is_choice_search(data, "employer")
+        narrow_choices(self, EMPLOYER_SEARCH, choosable)
 
 
 class ProvisionForm(VersionedForm):

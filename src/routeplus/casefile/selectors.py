@@ -40,8 +40,8 @@ from routeplus.casefile.models import (
     ResultProposal,
     ResultType,
 )
+from routeplus.conf.search import search_terms
 from routeplus.trajectories.models import StatusChange, TeamMember, Trajectory
-from routeplus.ui.choice_search import search_terms
 
 
 @dataclass

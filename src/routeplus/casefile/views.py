@@ -48,10 +48,11 @@ from routeplus.casefile.models import (
     Result,
     ResultProposal,
 )
+from routeplus.conf.search import SEARCH_LENGTH
 from routeplus.trajectories.models import Trajectory
 from routeplus.trajectories.services import StaleVersionError
 from routeplus.trajectories.views import add_form_errors
-from routeplus.ui.choice_search import SEARCH_LENGTH
+from routeplus.ui.choice_search import form_or_search
 
 CASE_ROLES = Role.case_roles()
 TIMELINE_PAGE_SIZE = 100
@@ -289,14 +290,8 @@ PLACEMENT_INPUT = ["kind", "employer", "supervisor", "hours_per_week", "start_da
 
 
 def _placement_form(request: HttpRequest, **kwargs: Any) -> tuple[PlacementForm, bool]:
-    """The placement form with what was posted, and whether that was a search for an employer: then the form
-    comes back with everything as typed and the matching employers, without being checked or saved."""
-    if request.method != "POST":
-        return PlacementForm(**kwargs), False
-    if PlacementForm.is_search(request.POST):
-        initial = {**kwargs.pop("initial", {}), **request.POST.dict()}
-        return PlacementForm(initial=initial, **kwargs), True
-    return PlacementForm(request.POST, **kwargs), False
+    """The placement form, and whether the post was a search for an employer (routeplus.ui.choice_search)."""
+    return form_or_search(PlacementForm, request, "employer", **kwargs)
 
 
 @access_rule(Rule.CASE_FILE)

@@ -15,15 +15,14 @@ from routeplus.intake.schoollist import MAX_BYTES as SCHOOL_LIST_MAX_BYTES
 from routeplus.participants.bsn import validate_bsn
 from routeplus.participants.models import OutflowProfile
 from routeplus.trajectories.models import Route
-from routeplus.ui.choice_search import CHOICES_LISTED, narrow_choices
+from routeplus.ui.choice_search import narrow_choices
 from routeplus.ui.widgets import DateInput
 
 NEW_PARTICIPANT = "new"
 
 
-# Up to this many case leads a school coordinator's registration lists them all; above it, those that match a
-# search (routeplus.ui.choice_search).
-CASE_LEAD_CHOICES = CHOICES_LISTED
+# Up to a hundred case leads a school coordinator's registration and school list show them all; above it,
+# those that match a search (routeplus.ui.choice_search).
 CASE_LEAD_SEARCH = case_lead_search("case_lead")
 
 
@@ -91,7 +90,7 @@ class RegistrationForm(forms.Form):
         self.actor_role = actor_role
         if actor_role == Role.SCHOOL_COORDINATOR:
             self.fields["case_lead"].required = True
-            narrow_choices(self, CASE_LEAD_SEARCH, active_case_leads(), CASE_LEAD_CHOICES)
+            narrow_choices(self, CASE_LEAD_SEARCH, active_case_leads())
             del self.fields["exception_reason"]
         else:
             for name in ("case_lead", "case_lead_search", "case_lead_searched"):
@@ -166,7 +165,7 @@ class SchoolListForm(forms.Form):
     def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
-        narrow_choices(self, CASE_LEAD_SEARCH, active_case_leads(), CASE_LEAD_CHOICES)
+        narrow_choices(self, CASE_LEAD_SEARCH, active_case_leads())
         ra_plus = Route.objects.filter(code="RA_PLUS", is_active=True).first()
         if ra_plus is not None:
             self.fields["route"].initial = ra_plus.code

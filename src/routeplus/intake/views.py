@@ -34,7 +34,7 @@ from routeplus.intake.services import (
     waiting_list_prioritise,
 )
 from routeplus.participants.models import Participant
-from routeplus.ui.choice_search import is_choice_search
+from routeplus.ui.choice_search import form_or_search
 
 REGISTER_ROLES = (Role.CASE_LEAD, Role.SCHOOL_COORDINATOR)
 WAITING_LIST_ROLES = (Role.CASE_LEAD, Role.SCHOOL_COORDINATOR)
@@ -117,12 +117,9 @@ def _log_duplicates_shown(request: HttpRequest, candidates: list[Participant]) -
 @access_rule(Rule.ROLE, roles=REGISTER_ROLES, category="registration")
 def register(request: HttpRequest) -> HttpResponse:
     actor_role = _actor_role(request)
-    initial = _initial(request, actor_role)
-    searching = request.method == "POST" and is_choice_search(request.POST, "case_lead")
-    if searching:  # a search for the case lead: the form again, as typed, with the matches; nothing is checked
-        form = RegistrationForm(actor_role=actor_role, initial={**initial, **request.POST.dict()})
-    else:
-        form = RegistrationForm(request.POST or None, actor_role=actor_role, initial=initial)
+    form, searching = form_or_search(
+        RegistrationForm, request, "case_lead", initial=_initial(request, actor_role), actor_role=actor_role
+    )
     candidates: list[Participant] = []
     bsn_match = False
     if request.method == "POST" and not searching and form.is_valid():
@@ -177,7 +174,9 @@ def register(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.info(request, _("De jongere is aangemeld en staat op de wachtlijst."))
                 return redirect("intake:registration", trajectory_uuid=registration.trajectory.uuid)
-    outlook = _outlook(form.cleaned_data if form.is_bound else {"route": None})
+    # After a search for the case lead the form is not checked, but the rules panel shows what was typed.
+    typed = _typed(request, actor_role) if searching else form.cleaned_data if form.is_bound else {"route": None}
+    outlook = _outlook(typed)
     context = {
         "form": form,
         "candidates": candidates,
@@ -189,13 +188,19 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/register.html", context, status=status)
 
 
+def _typed(request: HttpRequest, actor_role: str) -> dict[str, Any]:
+    """What has been typed so far, as far as it is valid: what the rules panel is made from."""
+    form = RegistrationForm(request.POST, actor_role=actor_role)
+    form.is_valid()
+    return form.cleaned_data
+
+
 @require_POST
 @access_rule(Rule.ROLE, roles=REGISTER_ROLES, category="registration")
 def eligibility_check(request: HttpRequest) -> HttpResponse:
     """The eligibility panel for what has been typed so far (htmx, posted: never personal data in a URL)."""
-    form = RegistrationForm(request.POST, actor_role=_actor_role(request))
-    form.is_valid()
-    context = {"outlook": _outlook(form.cleaned_data), "can_except": _actor_role(request) == Role.CASE_LEAD}
+    actor_role = _actor_role(request)
+    context = {"outlook": _outlook(_typed(request, actor_role)), "can_except": actor_role == Role.CASE_LEAD}
     return render(request, "intake/register.html#eligibility", context)
 
 
@@ -333,13 +338,9 @@ def _own_schools(request: HttpRequest) -> Any:
 @access_rule(Rule.ROLE, roles=SCHOOL_LIST_ROLES, category="registration")
 def school_list(request: HttpRequest) -> HttpResponse:
     """Upload a school list; the check and the preview follow on the next page."""
-    schools = _own_schools(request)
-    searching = request.method == "POST" and is_choice_search(request.POST, "case_lead")
-    if searching:  # a search for the case lead: the form again with the matches; a browser cannot keep the file
-        form = SchoolListForm(initial=request.POST.dict(), schools=schools)
+    form, searching = form_or_search(SchoolListForm, request, "case_lead", schools=_own_schools(request))
+    if searching:  # a browser does not send the chosen file again with the form that comes back
         form.fields["file"].help_text = _("Kies het bestand opnieuw: na het zoeken stuurt de browser het niet mee.")
-    else:
-        form = SchoolListForm(request.POST or None, request.FILES or None, schools=schools)
     if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
         upload = school_list_upload(

@@ -20,12 +20,11 @@ from routeplus.trajectories.models import Route
 from routeplus.trajectories.selectors import region_offerings
 from routeplus.trajectories.services import DEFAULT_OVERLAP_DAYS, trajectory_handover
 from routeplus.trajectories.views import add_form_errors
-from routeplus.ui.choice_search import CHOICES_LISTED, is_choice_search, narrow_choices
+from routeplus.ui.choice_search import form_or_search, narrow_choices
 from routeplus.ui.widgets import DateInput
 
-# Up to this many case leads the form lists them all; above it (a national installation has hundreds), those
+# Up to a hundred case leads the form lists them all; above it (a national installation has hundreds), those
 # that match a search (routeplus.ui.choice_search).
-CASE_LEAD_CHOICES = CHOICES_LISTED
 CASE_LEAD_SEARCH = case_lead_search("new_case_lead")
 
 
@@ -62,7 +61,7 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        narrow_choices(self, CASE_LEAD_SEARCH, active_case_leads(), CASE_LEAD_CHOICES)
+        narrow_choices(self, CASE_LEAD_SEARCH, active_case_leads())
 
 
 # What the service is given (the form also holds the search for the new case lead).
@@ -87,11 +86,7 @@ def handover(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         manage=True,
     )
     initial = {"to_municipality": trajectory.municipality}
-    searching = request.method == "POST" and is_choice_search(request.POST, "new_case_lead")
-    if searching:  # a search for the new case lead: the form again, as typed, with the matches; nothing is saved
-        form = HandoverForm(initial={**initial, **request.POST.dict()})
-    else:
-        form = HandoverForm(request.POST or None, initial=initial)
+    form, searching = form_or_search(HandoverForm, request, "new_case_lead", initial=initial)
     if request.method == "POST" and not searching and form.is_valid():
         try:
             data = {name: form.cleaned_data[name] for name in HANDOVER_INPUT}

@@ -3,9 +3,8 @@ there are many. At national scale a select of thousands made a page slow and hea
 a list that long.
 
 A form declares, before the choice field `<name>`, a field `<name>_search` (`search_field`) and a hidden
-`<name>_searched` (`searched_field`), and calls `narrow_choices` in its `__init__`. The view asks
-`is_choice_search(request.POST, name)` first: a search shows the form again with what was typed and the matches,
-and saves nothing.
+`<name>_searched` (`searched_field`), and calls `narrow_choices` in its `__init__`. The view makes the form with
+`form_or_search`: a search shows the form again with what was typed and the matches, and checks and saves nothing.
 """
 
 from __future__ import annotations
@@ -17,19 +16,14 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from routeplus.conf.search import SEARCH_LENGTH
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a development dependency: for the type checker only
 
 CHOICES_LISTED = 100  # up to this many options a select lists them all; above it, those that match a search
-SEARCH_LENGTH = 100  # characters of a search that are used; the search fields accept no more
-SEARCH_WORDS = 5  # more words than this find nothing more, and each adds a condition to the query
-
-
-def search_terms(search: str) -> list[str]:
-    """The words of a search that become conditions: cut before it becomes a query (a posted value is checked
-    only later)."""
-    return search[:SEARCH_LENGTH].split()[:SEARCH_WORDS]
 
 
 def search_button(name: str) -> str:
@@ -87,6 +81,7 @@ class ChoiceSearch:
     matching: Callable[[QuerySet[Any], str], QuerySet[Any]]  # the options that match a search
     label: Callable[[Any], str]  # an option as listed
     texts: SearchTexts
+    limit: int = CHOICES_LISTED  # up to this many options are all listed
 
 
 def is_choice_search(data: Any, name: str) -> bool:
@@ -98,9 +93,25 @@ def is_choice_search(data: Any, name: str) -> bool:
     return search is not None and search.strip() != data.get(f"{name}_searched", "").strip()
 
 
-def narrow_choices(form: forms.Form, search: ChoiceSearch, choosable: QuerySet[Any], limit: int) -> None:
-    """Give the choice field the options it lists: all of them up to `limit`, else those matching the search
-    (at most `limit`), and always the option already chosen. The field still accepts any of `choosable`."""
+def form_or_search[F: forms.Form](
+    form_class: type[F], request: HttpRequest, name: str, *, initial: dict[str, Any] | None = None, **kwargs: Any
+) -> tuple[F, bool]:
+    """The form of a page with a searched choice `name`, and whether the request was a search for it. A search
+    gives the form unbound, with everything posted as its initial values, so that nothing is checked or saved;
+    any other post gives it bound (with the posted files), a visit new."""
+    initial = initial or {}
+    if request.method != "POST":
+        return form_class(initial=initial, **kwargs), False
+    if is_choice_search(request.POST, name):
+        return form_class(initial={**initial, **request.POST.dict()}, **kwargs), True
+    return form_class(request.POST, request.FILES, initial=initial, **kwargs), False
+
+
+def narrow_choices(form: forms.Form, search: ChoiceSearch, choosable: QuerySet[Any]) -> None:
+    """Give the choice field the options it lists: all of them up to the search's limit, else those matching the
+    search (at most the limit), and always the option already chosen. The field still accepts any of
+    `choosable`."""
+    limit = search.limit
     field = form.fields[search.name]
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = choosable
@@ -127,7 +138,9 @@ def narrow_choices(form: forms.Form, search: ChoiceSearch, choosable: QuerySet[A
         shown += _chosen(form, search.name, field, choosable, exclude=shown)
     key = field.to_field_name or "pk"
     options = [(str(getattr(option, key)), search.label(option)) for option in shown]
-    field.widget.choices = [("", field.empty_label or "---------"), *options]
+    # An empty option as Django's ModelChoiceField makes one: unless the field has none.
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.widget.choices = [*empty, *options]
 
 
 def _given(form: forms.Form, name: str) -> Any:

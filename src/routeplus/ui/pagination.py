@@ -12,6 +12,11 @@ def with_total(queryset: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
     return queryset.annotate(total=Window(Count("pk")))
 
 
+# Beyond this page number the page is not read first: an OFFSET that large overflows the databases' integers,
+# and no list is that long (Django's Paginator then answers with the last page, after counting).
+MAX_PAGE_READ = 1_000_000
+
+
 class CountedPaginator(Paginator):
     """Django's Paginator for rows whose last value is the length of the whole list (see with_total).
 
@@ -25,7 +30,7 @@ class CountedPaginator(Paginator):
             wanted = int(number)
         except (TypeError, ValueError):
             wanted = 1
-        if wanted >= 1 and self.orphans == 0:
+        if 1 <= wanted <= MAX_PAGE_READ and self.orphans == 0:
             bottom = (wanted - 1) * self.per_page
             rows = list(self.object_list[bottom : bottom + self.per_page])
             if rows:

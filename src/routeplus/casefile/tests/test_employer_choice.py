@@ -2,12 +2,14 @@
 national scale there are thousands, and a list of them all made the placements page slow and useless)."""
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from routeplus.casefile.forms import EMPLOYER_SEARCH
 from routeplus.casefile.models import Placement
 from routeplus.casefile.tests.factories import EmployerFactory, PlacementFactory
 from routeplus.testing.http import logged_in, select_options
@@ -25,7 +27,7 @@ def frozen_clock():
 @pytest.fixture
 def many_employers(monkeypatch):
     """More active employers than the form lists (its limit set to three here, a hundred in use)."""
-    monkeypatch.setattr("routeplus.casefile.forms.EMPLOYER_CHOICES", 3)
+    monkeypatch.setattr("routeplus.casefile.forms.EMPLOYER_SEARCH", replace(EMPLOYER_SEARCH, limit=3))
     return {
         "jansen": EmployerFactory(name="Bakkerij Jansen", city="Groningen"),
         "smit": EmployerFactory(name="Bakkerij Smit", city="Winsum"),

@@ -1,6 +1,7 @@
 """The school list: upload (CSV or XLSX), a preview with every problem per row and column, confirm, all or nothing."""
 
 import io
+from dataclasses import replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from routeplus.accounts.models import Role
+from routeplus.intake.forms import CASE_LEAD_SEARCH
 from routeplus.intake.models import Registration, SchoolListUpload
 from routeplus.participants.models import Participant
 from routeplus.testing.factories import ParticipantFactory, SchoolFactory, municipality, professional
@@ -264,7 +266,7 @@ def test_the_case_lead_is_searched_once_there_are_many_and_the_search_uploads_no
     frozen, area, school, coordinator, monkeypatch
 ):
     """Above the limit (a hundred in use, one here) the list's case lead is searched; a search reads no file."""
-    monkeypatch.setattr("routeplus.intake.forms.CASE_LEAD_CHOICES", 1)
+    monkeypatch.setattr("routeplus.intake.forms.CASE_LEAD_SEARCH", replace(CASE_LEAD_SEARCH, limit=1))
     wanted = professional(Role.CASE_LEAD, full_name="Wim Wijkteam")
     professional(Role.CASE_LEAD, full_name="Anna Anders")
     client = logged_in(coordinator)

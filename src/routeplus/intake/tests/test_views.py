@@ -1,5 +1,6 @@
 """The pages of intake: who may use them, what they show, and that they keep personal data out of URLs."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from routeplus.accounts.models import Role
 from routeplus.audit.models import AccessLogEntry
+from routeplus.intake.forms import CASE_LEAD_SEARCH
 from routeplus.intake.models import PriorityMove, Registration
 from routeplus.participants.models import Participant
 from routeplus.testing.factories import ParticipantFactory, SchoolFactory, municipality, on_team, professional
@@ -304,7 +306,7 @@ def test_a_school_coordinator_starts_with_their_own_school_selected(frozen):
 
 def test_a_coordinator_searches_the_case_lead_once_there_are_many_and_keeps_what_was_typed(frozen, area, monkeypatch):
     """Above the limit (a hundred in use, two here) the case lead is searched; a search checks and saves nothing."""
-    monkeypatch.setattr("routeplus.intake.forms.CASE_LEAD_CHOICES", 2)
+    monkeypatch.setattr("routeplus.intake.forms.CASE_LEAD_SEARCH", replace(CASE_LEAD_SEARCH, limit=2))
     fund(area, places=2)
     coordinator = professional(Role.SCHOOL_COORDINATOR)
     wanted = professional(Role.CASE_LEAD, full_name="Wim Wijkteam")
@@ -321,6 +323,7 @@ def test_a_coordinator_searches_the_case_lead_once_there_are_many_and_keeps_what
     assert not Registration.objects.exists()
     assert select_options(page, "case_lead") == ["Wim Wijkteam"]
     assert 'value="Sanne"' in page and "utrecht-form-field--invalid" not in page
+    assert "Kies een route" not in page  # the rules panel still shows the rules for what was typed
 
     saved = client.post(
         REGISTER, {**typed, "case_lead_search": "wijk", "case_lead_searched": "wijk", "case_lead": wanted.pk}

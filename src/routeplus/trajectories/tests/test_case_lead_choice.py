@@ -1,6 +1,7 @@
 """Choosing the new case lead of a warm handover: every case lead while there are few, a search once there are
 many (a national installation has hundreds, and the page listed them all)."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from routeplus.accounts.models import Role
 from routeplus.testing.factories import OrganisationFactory, TrajectoryFactory, on_team, professional, route
 from routeplus.testing.http import logged_in, select_options
+from routeplus.trajectories.handover_views import CASE_LEAD_SEARCH
 from routeplus.trajectories.models import Handover
 from routeplus.ui.choice_search import search_button
 
@@ -33,7 +35,7 @@ def case(db):
 @pytest.fixture
 def many_case_leads(monkeypatch):
     """More case leads than the form lists (its limit set to three here, a hundred in use)."""
-    monkeypatch.setattr("routeplus.trajectories.handover_views.CASE_LEAD_CHOICES", 3)
+    monkeypatch.setattr("routeplus.trajectories.handover_views.CASE_LEAD_SEARCH", replace(CASE_LEAD_SEARCH, limit=3))
     oost = OrganisationFactory(name="WIJ Oost")
     return {
         "jansen": professional(Role.CASE_LEAD, full_name="Piet Jansen"),
@@ -105,3 +107,22 @@ def test_a_search_that_matches_nobody_says_so(case, many_case_leads):
     page = logged_in(lead).post(url, {"new_case_lead_search": "zzz", search_button("new_case_lead"): "1"}).text
     assert options(page) == []
     assert "Geen regisseur gevonden" in page
+
+
+def test_only_a_case_lead_can_be_chosen_when_the_list_is_narrowed(case, many_case_leads):
+    """The search narrows what is listed, not what is accepted: someone who is no case lead is refused."""
+    lead, trajectory, url = case
+    sent = {
+        "to_route": route("ROUTE_ARBEID").pk,
+        "to_municipality": trajectory.municipality.pk,
+        "handover_date": "2025-05-01",
+        "what_to_know": "Werkt graag met dieren.",
+        "overlap_days": "30",
+        "new_case_lead_search": "jansen",
+        "new_case_lead_searched": "jansen",
+        "new_case_lead": many_case_leads["coach"].pk,
+    }
+    response = logged_in(lead).post(url, sent)
+    assert response.status_code == 400
+    assert not Handover.objects.exists()
+    assert select_options(response.text, "new_case_lead") == ["Piet Jansen"]

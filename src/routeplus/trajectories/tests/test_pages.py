@@ -43,7 +43,8 @@ def test_search_by_name_is_posted_and_never_in_the_url(lead_on_team, trajectory)
 
 
 def test_caseload_row_shows_age_route_status_place_and_registration_date(lead_on_team):
-    """The row is formatted in the view (CaseloadLine): age counted today, the status's label, j-n-Y."""
+    """What a row shows, as the template showed it when it formatted the row itself (now CaseloadLine does):
+    age counted today, the status's label, the registration date as j-n-Y."""
     today = timezone.localdate()
     turned_17_today = date(today.year - 17, today.month, 28 if today.month == 2 and today.day == 29 else today.day)
     trajectory = TrajectoryFactory(

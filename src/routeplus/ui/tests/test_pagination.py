@@ -47,7 +47,11 @@ def codes(page):
     ("number", "queries_made"),
     # A page in range (and a missing or bad number, which means page 1): one query. Below 1: the count, then
     # the last page, as Django's. Past the end: the page tried, the count, the last page.
-    [(1, 1), (2, 1), ("2", 1), (None, 1), ("x", 1), (0, 2), (-1, 2), (99, 3), ("99", 3)],
+    # Beyond MAX_PAGE_READ: the count, then the last page (the OFFSET would overflow the database's integer).
+    [
+        *[(1, 1), (2, 1), ("2", 1), (None, 1), ("x", 1), (0, 2), (-1, 2), (99, 3), ("99", 3)],
+        *[("9223372036854775807", 2), ("99999999999999999999", 2)],
+    ],
 )
 def test_counted_pages_are_django_pages(municipalities, number, queries_made):
     every = list(Municipality.objects.order_by("cbs_code").values_list("cbs_code", flat=True))
@@ -69,5 +73,7 @@ def test_counted_pages_are_django_pages(municipalities, number, queries_made):
 
 @pytest.mark.django_db
 def test_an_empty_list_is_one_empty_page(municipalities):
-    page = CountedPaginator(municipalities.filter(cbs_code="GM9999"), 5).get_page(1)
-    assert (list(page.object_list), page.paginator.count, page.number) == ([], 0, 1)
+    with CaptureQueriesContext(connection) as queries:
+        page = CountedPaginator(municipalities.filter(cbs_code="GM9999"), 5).get_page(1)
+        assert (list(page.object_list), page.paginator.count, page.number) == ([], 0, 1)
+    assert len(queries) == 2  # the page tried, then the count (an empty page needs no query): one more than usual
