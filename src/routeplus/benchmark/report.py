@@ -120,21 +120,22 @@ def markdown(result: dict[str, Any]) -> str:
             f"## Pages (gunicorn, {result['options']['workers']} sync workers, wrk on loopback, "
             f"{result['options']['duration_s']} s per figure)",
             "",
-            "| page | users | rps | p50 ms | p95 ms | p99 ms | errors | cost × minimal page | queries |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| page | users | rps | p50 ms | p95 ms | p99 ms | errors | cost × minimal page | queries "
+            "| CPU ms per request: server / database |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         queries = result.get("queries", {}).get("main", {}).get("pages", {})
         for key, page in pages.items():
             label = PAGE_LABELS.get(key, key)
             if "absent" in page:
-                lines.append(f"| {label} | – | – | – | – | – | – | – | not measured: {page['absent']} |")
+                lines.append(f"| {label} | – | – | – | – | – | – | – | not measured: {page['absent']} | – |")
                 continue
             for run in page["runs"]:
                 ratio = cost_ratio(result, key, run["connections"])
                 lines.append(
                     f"| {label} | {run['connections']} | {run['rps']:.0f} | {run['p50_ms']:.1f} | {run['p95_ms']:.1f} "
                     f"| {run['p99_ms']:.1f} | {run['errors']} | {ratio if ratio is not None else '–'} "
-                    f"| {queries.get(key, '–')} |"
+                    f"| {queries.get(key, '–')} | {_cpu(run.get('cpu_ms'))} |"
                 )
         rss = result.get("worker_rss_bytes", [])
         lines += ["", "Worker resident size after the run: " + ", ".join(_mb(r) for r in rss) + "."]
@@ -194,3 +195,11 @@ def markdown(result: dict[str, Any]) -> str:
     errors = result.get("errors", [])
     lines += ["", "## Errors", ""] + ([f"- {e}" for e in errors] if errors else ["None."])
     return "\n".join(lines) + "\n"
+
+
+def _cpu(cpu: dict[str, Any] | None) -> str:
+    """A run's CPU per request, server / database ("–" where not measured, the database's on SQLite)."""
+    if not cpu or cpu.get("server") is None:
+        return "–"
+    database = cpu.get("database")
+    return f"{cpu['server']:.1f} / {'–' if database is None else f'{database:.1f}'}"

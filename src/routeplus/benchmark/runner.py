@@ -299,6 +299,38 @@ def run_wrk(wrk: str, base: str, targets_file: Path, connections: int, duration:
     }
 
 
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU time so far (user and system, seconds) of the server with its workers, and of every PostgreSQL
+    process on this machine (the benchmark's server runs on loopback)."""
+    import psutil
+
+    def used(process: Any) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:  # the process ended meanwhile
+            return 0.0
+        return float(times.user + times.system)
+
+    server = psutil.Process(server_pid)
+    database = 0.0
+    for process in psutil.process_iter(["name"]):
+        if (process.info["name"] or "").startswith("postgres"):
+            database += used(process)
+    return {"server": sum(used(p) for p in [server, *server.children(recursive=True)]), "database": database}
+
+
+def cpu_per_request(before: dict[str, float], after: dict[str, float], requests: int, database: str) -> dict[str, Any]:
+    """Milliseconds of CPU per answered request, of the server and of PostgreSQL (None on SQLite, whose work is
+    the server's). A little high: the requests still queued when wrk stops run after it and are not counted."""
+    if not requests:
+        return {"server": None, "database": None}
+
+    def per_request(part: str) -> float:
+        return round((after[part] - before[part]) * 1000 / requests, 2)
+
+    return {"server": per_request("server"), "database": per_request("database") if database == "postgresql" else None}
+
+
 def measure_pages(options: Options, environment: Environment, prepared: dict[str, Any]) -> dict[str, Any]:
     wrk = ensure_wrk()
     pages = prepared["pages"]
@@ -319,10 +351,14 @@ def measure_pages(options: Options, environment: Environment, prepared: dict[str
             runs = []
             for connections in options.concurrency:
                 options.say(f"  {key}: {connections} users for {options.duration}s")
-                runs.append(run_wrk(wrk, server.base, targets, connections, options.duration))
+                assert server.process is not None
+                before = cpu_seconds(server.process.pid)
+                run = run_wrk(wrk, server.base, targets, connections, options.duration)
                 # wrk stops sending, but requests already queued at gunicorn still run: let them finish so
                 # that the next figure starts on idle workers.
                 server.drain(trivial[1], trivial[0])
+                after = cpu_seconds(server.process.pid)
+                runs.append({**run, "cpu_ms": cpu_per_request(before, after, run["requests"], options.database)})
             results[key] = {"url_name": page["url_name"], "kind": page["kind"], "runs": runs}
         rss = server.worker_rss()
     finally:

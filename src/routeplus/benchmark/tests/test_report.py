@@ -1,6 +1,12 @@
 """Verdicts on the targets and the Markdown summary, from a results dictionary."""
 
+import os
+import subprocess
+import sys
+import time
+
 from routeplus.benchmark import report
+from routeplus.benchmark.runner import cpu_per_request, cpu_seconds
 
 
 def _run(users: int, rps: float, p95: float, errors: int = 0) -> dict:
@@ -22,7 +28,7 @@ RESULT = {
     "options": {"workers": 2, "duration_s": 20},
     "pages": {
         "caseload_floor": {"runs": [_run(2, 400, 6), _run(16, 500, 40)]},
-        "caseload": {"runs": [_run(2, 150, 15), _run(16, 200, 90)]},
+        "caseload": {"runs": [_run(2, 150, 15), {**_run(16, 200, 90), "cpu_ms": {"server": 8.04, "database": 1.5}}]},
         "case_file": {"runs": [_run(2, 50, 45), _run(16, 100, 180, errors=3)]},
         "worklist": {"absent": "no worklist page"},
     },
@@ -57,7 +63,8 @@ def test_verdicts() -> None:
 def test_markdown_names_absent_pages_and_ratios() -> None:
     text = report.markdown({**RESULT, "targets": report.targets(RESULT)})
     assert "not measured: no worklist page" in text
-    assert "| caseload (50 rows) | 16 | 200 | 45.0 | 90.0 | 135.0 | 0 | 2.5 | 9 |" in text
+    assert "| caseload (50 rows) | 16 | 200 | 45.0 | 90.0 | 135.0 | 0 | 2.5 | 9 | 8.0 / 1.5 |" in text
+    assert "| caseload (50 rows) | 2 | 150 | 7.5 | 15.0 | 22.5 | 0 | 2.67 | 9 | – |" in text  # no CPU measured
     assert "NOT met" in text
 
 
@@ -68,3 +75,27 @@ def test_verdicts_say_what_the_machine_allows() -> None:
     assert notes["register import ≥ 10,000 validated rows/s"] == "the bare insert on this machine: 80,000 rows/s"
     text = report.markdown({**RESULT, "targets": report.targets(RESULT)})
     assert "| 8,000 rows/s (the bare insert on this machine: 80,000 rows/s) | NOT met |" in text
+
+
+def test_cpu_per_request_is_the_run_s_cpu_over_its_answered_requests() -> None:
+    before, after = {"server": 10.0, "database": 4.0}, {"server": 12.0, "database": 4.5}
+    assert cpu_per_request(before, after, 200, "postgresql") == {"server": 10.0, "database": 2.5}
+    assert cpu_per_request(before, after, 200, "sqlite") == {"server": 10.0, "database": None}
+    assert cpu_per_request(before, after, 0, "postgresql") == {"server": None, "database": None}
+
+
+BUSY_CHILD = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\ntime.sleep(5)"
+
+
+def test_cpu_seconds_counts_a_process_and_its_children() -> None:
+    """The server's figure is its own CPU and its workers': here a child that spends 0.3 s of CPU."""
+    before = cpu_seconds(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", BUSY_CHILD])  # noqa: S603  (our own interpreter and code)
+    try:
+        deadline = time.monotonic() + 10
+        while cpu_seconds(os.getpid())["server"] - before["server"] < 0.25 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert cpu_seconds(os.getpid())["server"] - before["server"] >= 0.25
+    finally:
+        child.kill()
+        child.wait()
