@@ -300,23 +300,33 @@ def run_wrk(wrk: str, base: str, targets_file: Path, connections: int, duration:
 
 
 def cpu_seconds(server_pid: int) -> dict[str, float]:
-    """CPU time so far (user and system, seconds) of the server with its workers, and of every PostgreSQL
-    process on this machine (the benchmark's server runs on loopback)."""
+    """CPU time so far (user and system, seconds) of the server with its workers, and of the PostgreSQL servers on
+    this machine with all their processes (the benchmark's database runs on loopback)."""
     import psutil
 
-    def used(process: Any) -> float:
+    postgres = [p for p in psutil.process_iter(["name", "ppid"]) if (p.info["name"] or "").startswith("postgres")]
+    pids = {p.pid for p in postgres}
+    postmasters = [p for p in postgres if p.info["ppid"] not in pids]
+    return {
+        "server": tree_cpu_seconds(psutil.Process(server_pid)),
+        "database": sum(tree_cpu_seconds(p) for p in postmasters),
+    }
+
+
+def tree_cpu_seconds(root: Any) -> float:
+    """CPU time so far of a process and every descendant, the ended ones included: a process that ends passes its
+    time to the parent that reaps it (children_user and children_system), so the sum never goes back. Summing
+    only the living processes would lose the time of a backend or parallel worker that ended meanwhile."""
+    import psutil
+
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
         try:
             times = process.cpu_times()
-        except psutil.Error:  # the process ended meanwhile
-            return 0.0
-        return float(times.user + times.system)
-
-    server = psutil.Process(server_pid)
-    database = 0.0
-    for process in psutil.process_iter(["name"]):
-        if (process.info["name"] or "").startswith("postgres"):
-            database += used(process)
-    return {"server": sum(used(p) for p in [server, *server.children(recursive=True)]), "database": database}
+        except psutil.Error:  # ended meanwhile: its time is its parent's now, or will be when it is reaped
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return float(total)
 
 
 def cpu_per_request(before: dict[str, float], after: dict[str, float], requests: int, database: str) -> dict[str, Any]:

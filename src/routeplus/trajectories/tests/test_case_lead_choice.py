@@ -45,6 +45,17 @@ def many_case_leads(monkeypatch):
     }
 
 
+def handover_typed(trajectory) -> dict[str, object]:
+    """Everything of a valid handover but the new case lead, as a form posts it."""
+    return {
+        "to_route": route("ROUTE_ARBEID").pk,
+        "to_municipality": trajectory.municipality.pk,
+        "handover_date": "2025-05-01",
+        "what_to_know": "Werkt graag met dieren.",
+        "overlap_days": "30",
+    }
+
+
 def options(page: str) -> list[str]:
     """The case leads the select offers, by label."""
     return select_options(page, "new_case_lead")
@@ -67,13 +78,7 @@ def test_many_case_leads_are_searched_and_the_search_keeps_what_was_typed(case, 
     assert options(page) == []
     assert "Zoek eerst de regisseur" in page
 
-    typed = {
-        "to_route": route("ROUTE_ARBEID").pk,
-        "to_municipality": trajectory.municipality.pk,
-        "handover_date": "2025-05-01",
-        "what_to_know": "Werkt graag met dieren.",
-        "overlap_days": "30",
-    }
+    typed = handover_typed(trajectory)
     response = client.post(url, {**typed, "new_case_lead_search": "jans", search_button("new_case_lead"): "1"})
     assert response.status_code == 200
     assert not Handover.objects.exists()  # a search saves nothing
@@ -113,11 +118,7 @@ def test_only_a_case_lead_can_be_chosen_when_the_list_is_narrowed(case, many_cas
     """The search narrows what is listed, not what is accepted: someone who is no case lead is refused."""
     lead, trajectory, url = case
     sent = {
-        "to_route": route("ROUTE_ARBEID").pk,
-        "to_municipality": trajectory.municipality.pk,
-        "handover_date": "2025-05-01",
-        "what_to_know": "Werkt graag met dieren.",
-        "overlap_days": "30",
+        **handover_typed(trajectory),
         "new_case_lead_search": "jansen",
         "new_case_lead_searched": "jansen",
         "new_case_lead": many_case_leads["coach"].pk,
