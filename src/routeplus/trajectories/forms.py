@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from routeplus.accounts.models import Municipality, Role, User
+from routeplus.conf.search import SEARCH_LENGTH
 from routeplus.trajectories.models import Route, Status, Trajectory
 from routeplus.ui.widgets import DateInput
 
@@ -55,7 +56,7 @@ class CaseloadFilterForm(forms.Form):
 class SearchForm(forms.Form):
     """Search by name is posted and kept in the session, so a name never lands in a URL or access log."""
 
-    q = forms.CharField(label=_("Zoek op naam"), required=False, max_length=100)
+    q = forms.CharField(label=_("Zoek op naam"), required=False, max_length=SEARCH_LENGTH)
 
 
 # Admission to intake takes a funded place: it goes through the waiting list (routeplus.intake), in turn and

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from routeplus.access.door import trajectories_visible_to
 from routeplus.accounts.models import Municipality
+from routeplus.conf.search import search_terms
 from routeplus.trajectories.models import Handover, Route, RouteOffering, StatusChange, TeamMember, Trajectory
 from routeplus.ui.pagination import with_total
 
@@ -66,7 +67,7 @@ def caseload_list(
     """The trajectories on the user's caseload as tuples of CASELOAD_VALUES (CaseloadRow._make reads one),
     filtered and sorted; one query for a page and the list's length (ui.pagination.CountedPaginator)."""
     qs = trajectories_visible_to(user)
-    for term in search.split():
+    for term in search_terms(search):
         qs = qs.filter(Q(participant__given_name__icontains=term) | Q(participant__family_name__icontains=term))
     if route_code:
         qs = qs.filter(route__code=route_code)
