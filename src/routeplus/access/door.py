@@ -22,6 +22,7 @@ from routeplus.accounts.models import Membership, Role
 from routeplus.accounts.selectors import active_memberships
 from routeplus.audit.models import Action, Result
 from routeplus.audit.services import Origin, access_log_append
+from routeplus.conf.compiled import CompiledQuery
 from routeplus.trajectories.models import Status, TeamMember, Trajectory
 
 CASE_FILE = "case_file"
@@ -103,6 +104,16 @@ def trajectories_readable_by(user: Any) -> QuerySet[Trajectory]:
     return _trajectories_on_caseload_or_readable(user, previous_team=True)
 
 
+def _team_places(roles: tuple[str, ...], *, trajectory_id: int, user_id: int, on: date) -> QuerySet[TeamMember, Any]:
+    return team_places_on(on, trajectory_id=trajectory_id, user_id=user_id, role__in=roles).values_list(
+        "role", "organisation_id"
+    )
+
+
+# Asked on every page of a case file: compiled once per set of roles (conf.compiled).
+_TEAM_PLACES = CompiledQuery(_team_places, trajectory_id=int, user_id=int, on=date)
+
+
 def current_team_places(user: Any, trajectory: Trajectory) -> frozenset[tuple[str, int]]:
     """The (role, organisation id) of the user's current places on the trajectory's team, in roles the user
     still holds. One query, cached on the user object for one request: the door, the policy relation, the
@@ -112,10 +123,9 @@ def current_team_places(user: Any, trajectory: Trajectory) -> frozenset[tuple[st
         return frozenset()
     cache: dict[int, frozenset[tuple[str, int]]] = user.__dict__.setdefault("_team_places_cache", {})
     if trajectory.pk not in cache:
-        today = timezone.localdate()
         cache[trajectory.pk] = frozenset(
-            team_places_on(today, trajectory=trajectory, user=user, role__in=roles).values_list(
-                "role", "organisation_id"
+            _TEAM_PLACES.all(
+                tuple(sorted(roles)), trajectory_id=trajectory.pk, user_id=user.pk, on=timezone.localdate()
             )
         )
     return cache[trajectory.pk]
@@ -182,9 +192,9 @@ def readable(user: Any, trajectory: Trajectory) -> bool:
     )
 
 
-def readable_trajectory(user: Any, trajectory_uuid: UUID) -> Trajectory | None:
-    """The door's pre-filter for one trajectory, with what every page of a case file shows of it."""
-    trajectory = (
+def _trajectory_shown(*, trajectory_uuid: UUID) -> QuerySet[Trajectory]:
+    """The trajectory with what every page of a case file shows of it."""
+    return (
         Trajectory.objects.select_related(
             "participant",
             "participant__school",
@@ -194,8 +204,17 @@ def readable_trajectory(user: Any, trajectory_uuid: UUID) -> Trajectory | None:
             "municipality",
         )
         .filter(uuid=trajectory_uuid)
-        .first()
+        .order_by()[:1]
     )
+
+
+# Every case-file page opens with it: compiled once (conf.compiled).
+_TRAJECTORY_SHOWN = CompiledQuery(_trajectory_shown, trajectory_uuid=UUID)
+
+
+def readable_trajectory(user: Any, trajectory_uuid: UUID) -> Trajectory | None:
+    """The door's pre-filter for one trajectory, with what every page of a case file shows of it."""
+    trajectory = _TRAJECTORY_SHOWN.first(trajectory_uuid=trajectory_uuid)
     return trajectory if trajectory is not None and readable(user, trajectory) else None
 
 

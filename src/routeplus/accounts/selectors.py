@@ -5,7 +5,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from routeplus.accounts.models import Membership, Role, User
+from routeplus.conf.compiled import CompiledQuery
 from routeplus.conf.search import search_terms
+
+
+def _active_memberships(*, user_id: int) -> QuerySet[Membership]:
+    return Membership.objects.filter(user_id=user_id, is_active=True).select_related("organisation")
+
+
+# Read on every request that reaches a page: compiled once (conf.compiled).
+_ACTIVE_MEMBERSHIPS = CompiledQuery(_active_memberships, user_id=int)
 
 
 def active_memberships(user: Any) -> list[Membership]:
@@ -14,7 +23,7 @@ def active_memberships(user: Any) -> list[Membership]:
     # getattr, not the instance dict: request.user is a lazy wrapper that forwards attributes to the user.
     cached: list[Membership] | None = getattr(user, "_active_memberships_cache", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user, is_active=True).select_related("organisation"))
+        cached = _ACTIVE_MEMBERSHIPS.all(user_id=user.pk)
         user._active_memberships_cache = cached
     return cached
 

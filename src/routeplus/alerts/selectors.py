@@ -21,6 +21,7 @@ from routeplus.access.sections import role_categories
 from routeplus.accounts.models import Membership, Role
 from routeplus.alerts.models import ACTIVE_STATUSES, Signal, SignalEvent, SignalStatus
 from routeplus.alerts.rules import RULES, rule_title
+from routeplus.conf.compiled import CompiledQuery
 from routeplus.trajectories.models import TeamMember, Trajectory
 
 RECENT_DAYS = 14
@@ -132,11 +133,21 @@ class Attention:
 ATTENTION_SHOWN = 3
 
 
+# On every case-file page: compiled once (conf.compiled).
+_OPEN_SIGNALS = CompiledQuery(
+    lambda *, trajectory_id, on: Signal.objects.filter(_open_on(on), trajectory_id=trajectory_id).order_by(
+        "due_date", "raised_on", "id"
+    ),
+    trajectory_id=int,
+    on=date,
+)
+
+
 def attention_on(*, trajectory: Trajectory, categories: frozenset[str], on: date | None = None) -> Attention:
     """The open signals of one trajectory in the categories the reader sees there (the door's
     visible_categories for this case), most urgent first: one query, whatever the number of signals."""
     on = on or timezone.localdate()
-    signals = Signal.objects.filter(_open_on(on), trajectory=trajectory).order_by("due_date", "raised_on", "id")
+    signals = _OPEN_SIGNALS.all(trajectory_id=trajectory.pk, on=on)
     visible = [s for s in signals if _shown(s, categories)]
     return Attention(items=[work_item(s, on) for s in visible[:ATTENTION_SHOWN]], total=len(visible))
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from routeplus.access.sections import DataCategory
 from routeplus.accounts.models import Organisation
+from routeplus.conf.compiled import CompiledQuery
 from routeplus.participants.models import Participant
 from routeplus.privacy.models import Basis, Consent, ConsentStatus, SharingBasis
 
@@ -61,20 +62,37 @@ class CategoryBasis:
         return self.basis == Basis.STATUTORY or (self.basis == Basis.CONSENT and self.consent is not None)
 
 
+# Asked for every case file a partner opens: compiled once (conf.compiled).
+_SHARING_BASES = CompiledQuery(
+    lambda *, kind, participant_id, organisation_id: SharingBasis.objects.filter(
+        Q(participant__isnull=True, organisation_kind=kind)
+        | Q(participant_id=participant_id, organisation_id=organisation_id)
+    ),
+    kind=str,
+    participant_id=int,
+    organisation_id=int,
+)
+_CONSENTS = CompiledQuery(
+    lambda *, participant_id, organisation_id, on: Consent.objects.filter(
+        participant_id=participant_id, organisation_id=organisation_id, stated_on__lte=on
+    ),
+    participant_id=int,
+    organisation_id=int,
+    on=date,
+)
+
+
 def sharing_bases(*, participant: Participant, organisation: Organisation, on: date) -> dict[str, CategoryBasis]:
     """Per category: the basis for sharing with this partner, and the consent in force if it rests on consent.
 
     Two queries whatever the history. A category without configuration is not shared.
     """
-    rows = SharingBasis.objects.filter(
-        Q(participant__isnull=True, organisation_kind=organisation.kind)
-        | Q(participant=participant, organisation=organisation)
-    )
+    rows = _SHARING_BASES.all(kind=organisation.kind, participant_id=participant.pk, organisation_id=organisation.pk)
     basis: dict[str, tuple[str, str]] = {}
     for row in sorted(rows, key=lambda r: r.participant_id is not None):  # overrides last, so they win
         basis[row.category] = (row.basis, row.article)
     latest: dict[str, Consent] = {}
-    for statement in Consent.objects.filter(participant=participant, organisation=organisation, stated_on__lte=on):
+    for statement in _CONSENTS.all(participant_id=participant.pk, organisation_id=organisation.pk, on=on):
         latest.setdefault(statement.category, statement)  # ordered newest first
     result = {}
     for category in DataCategory.values:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from routeplus.access.door import trajectories_visible_to
 from routeplus.accounts.models import Municipality
+from routeplus.conf.compiled import CompiledQuery
 from routeplus.conf.search import search_terms
 from routeplus.trajectories.models import Handover, Route, RouteOffering, StatusChange, TeamMember, Trajectory
 from routeplus.ui.pagination import with_total
@@ -93,34 +94,51 @@ class CaseFileCore:
     overlap_lasts: bool = False  # today lies in the overlap of handover_out: the previous team reads the next file
 
 
-def case_file_core(*, trajectory: Trajectory) -> CaseFileCore:
-    """Team, status history, the participant's route line and the warm handovers in and out of this
-    trajectory; the trajectory comes from the access door."""
-    team = list(
-        TeamMember.objects.filter(trajectory=trajectory)
+# The core's four queries, compiled once per process (conf.compiled): every case-file page runs them.
+_TEAM = CompiledQuery(
+    lambda *, trajectory_id: (
+        TeamMember.objects.filter(trajectory_id=trajectory_id)
         .select_related("user", "organisation")
         .order_by("end_date", "role", "start_date")
-    )
-    # Only the newest changes are shown (the rest is on the timeline); the total comes with them (a window
-    # counts all of the trajectory's changes before the limit), so a long history costs no more than a short one.
-    recent: list[Any] = list(
-        StatusChange.objects.filter(trajectory=trajectory)
+    ),
+    trajectory_id=int,
+)
+# Only the newest changes are shown (the rest is on the timeline); the total comes with them (a window counts all
+# of the trajectory's changes before the limit), so a long history costs no more than a short one.
+_RECENT_STATUS_CHANGES = CompiledQuery(
+    lambda *, trajectory_id: (
+        StatusChange.objects.filter(trajectory_id=trajectory_id)
         .select_related("changed_by")
         .annotate(total=Window(Count("id")))
         .order_by("-changed_at", "-id")[:RECENT_STATUS_CHANGES]
-    )
-    # The whole route as one line: only route, dates and status of the participant's other trajectories.
-    route_line = list(
-        Trajectory.objects.filter(participant_id=trajectory.participant_id)
+    ),
+    trajectory_id=int,
+)
+# The whole route as one line: only route, dates and status of the participant's other trajectories.
+_ROUTE_LINE = CompiledQuery(
+    lambda *, participant_id: (
+        Trajectory.objects.filter(participant_id=participant_id)
         .select_related("route")
         .only("uuid", "route__name", "registered_on", "start_date", "end_date", "status", "participant_id")
         .order_by("registered_on", "id")
-    )
-    handovers = list(
-        Handover.objects.filter(Q(to_trajectory=trajectory) | Q(from_trajectory=trajectory)).select_related(
-            "from_trajectory__route", "to_trajectory__route"
-        )
-    )
+    ),
+    participant_id=int,
+)
+_HANDOVERS = CompiledQuery(
+    lambda *, trajectory_id: Handover.objects.filter(
+        Q(to_trajectory_id=trajectory_id) | Q(from_trajectory_id=trajectory_id)
+    ).select_related("from_trajectory__route", "to_trajectory__route"),
+    trajectory_id=int,
+)
+
+
+def case_file_core(*, trajectory: Trajectory) -> CaseFileCore:
+    """Team, status history, the participant's route line and the warm handovers in and out of this
+    trajectory; the trajectory comes from the access door."""
+    team = _TEAM.all(trajectory_id=trajectory.pk)
+    recent: list[Any] = _RECENT_STATUS_CHANGES.all(trajectory_id=trajectory.pk)
+    route_line = _ROUTE_LINE.all(participant_id=trajectory.participant_id)
+    handovers = _HANDOVERS.all(trajectory_id=trajectory.pk)
     handover_out = next((h for h in handovers if h.from_trajectory_id == trajectory.pk), None)
     today = timezone.localdate()
     return CaseFileCore(

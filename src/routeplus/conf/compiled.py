@@ -1,0 +1,168 @@
+"""Fixed-shape ORM queries compiled to SQL once per process and connection; each call fills in its own values.
+
+Building and compiling a query set (lookups, joins, select_related, SQL text) costs Django about a millisecond
+for a query of a few joins, several times what PostgreSQL needs to run it; a case-file page runs a dozen such
+queries that differ between requests only in an id, a uuid or today's date. A `CompiledQuery` builds its query
+set once per *shape* (the arguments that change the SQL, such as a set of roles) with stand-in values for the
+*values* (the arguments that only fill parameters), finds where those stand-ins land among the parameters, and
+from then on runs the same SQL with each call's values, through Django's own iterables: model instances with
+their select_related rows, values() dicts and values_list() tuples come out exactly as from the query set.
+
+The builder must depend on nothing but its arguments (not on today's date, the language or a setting), and
+each value must reach the SQL as a parameter of its own: a stand-in that cannot be found, or that appears in
+the SQL text, is refused when the query is first compiled, so a builder that does not fit fails loudly.
+"""
+
+import secrets
+import uuid
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _hex(value: uuid.UUID) -> str:
+    return value.hex
+
+
+# Per kind of value: how to make a stand-in (random, so no constant of a query can equal one by accident), and how
+# a backend may pass such a value to its driver: as it is (PostgreSQL), as text (dates on SQLite), as hex (uuids on
+# SQLite). The way that turns the stand-in into the parameter found is applied to every real value.
+_KINDS: dict[type, tuple[Callable[[], Any], tuple[Callable[[Any], Any], ...]]] = {
+    int: (lambda: -(2**40) - secrets.randbelow(2**40), (_same,)),  # no id is negative
+    uuid.UUID: (uuid.uuid4, (_same, _hex, str)),
+    # Before any record of routeplus.
+    date: (lambda: date.fromordinal(date(1000, 1, 1).toordinal() + secrets.randbelow(100_000)), (_same, str)),
+    str: (lambda: f"compiled-stand-in-{secrets.token_hex(8)}", (_same,)),
+}
+
+
+def _adapter_for(stand_in: Any, param: Any) -> Callable[[Any], Any] | None:
+    """The adapter that made this parameter from the stand-in, or None when the parameter is something else."""
+    for adapt in _KINDS[type(stand_in)][1]:
+        adapted = adapt(stand_in)
+        if type(param) is type(adapted) and param == adapted:
+            return adapt
+    return None
+
+
+def _written(stand_in: Any) -> tuple[Any, ...]:
+    """How a stand-in would look written into SQL text (a number maybe without its sign)."""
+    return (
+        (abs(stand_in),) if isinstance(stand_in, int) else tuple(adapt(stand_in) for adapt in _KINDS[type(stand_in)][1])
+    )
+
+
+def _shallow[O](obj: O) -> O:
+    """A copy sharing every attribute (QuerySet's own copy would evaluate it)."""
+    twin = object.__new__(type(obj))
+    twin.__dict__.update(obj.__dict__)
+    return twin
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """One shape, compiled: the template query set (never evaluated), its compiler, SQL and parameters, and for
+    each value its places among the parameters with the adapter that turns it into a parameter."""
+
+    queryset: QuerySet[Any, Any]
+    compiler: Any
+    sql: str | None  # None: the shape matches nothing (Django's EmptyResultSet)
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, str, Callable[[Any], Any]], ...]
+
+    def bind(self, values: dict[str, Any]) -> QuerySet[Any, Any]:
+        """A query set that runs this statement with these values and reads its rows as the template would."""
+        if self.sql is None:
+            return self.queryset.none()
+        params = list(self.params)
+        for position, name, adapt in self.slots:
+            params[position] = adapt(values[name])
+        sql = self.sql
+        compiler = _shallow(self.compiler)
+        compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+        query = _shallow(self.queryset.query)
+        query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
+        queryset = _shallow(self.queryset)
+        # Not the `query` setter, which would turn a values_list() into a values().
+        queryset._query = query  # type: ignore[attr-defined]
+        return queryset
+
+
+class CompiledQuery[T]:
+    """`build(*shape, **values)` returns the query set; `values` names each value's type (int, UUID, date, str).
+
+    teammates = CompiledQuery(lambda roles, *, trajectory_id: TeamMember.objects.filter(
+        trajectory_id=trajectory_id, role__in=roles), trajectory_id=int)
+    teammates.all(("case_lead",), trajectory_id=7)
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[Any, T]], **values: type) -> None:
+        unknown = {name: kind for name, kind in values.items() if kind not in _KINDS}
+        if unknown:
+            raise ImproperlyConfigured(f"CompiledQuery: no stand-in for {unknown}; use int, UUID, date or str.")
+        self.build = build
+        self.kinds = values
+        self.name = getattr(build, "__qualname__", repr(build))
+
+    def queryset(self, *shape: Hashable, **values: Any) -> QuerySet[Any, T]:
+        """The query set of this shape with these values, ready to evaluate once (or to chain nothing onto)."""
+        if values.keys() != self.kinds.keys():
+            raise TypeError(f"{self.name}: values {sorted(values)}, expected {sorted(self.kinds)}")
+        for name, value in values.items():
+            kind = self.kinds[name]
+            if kind is str and isinstance(value, str):
+                values[name] = str(value)  # a choice (a str enum) as its plain value
+            # Exactly the kind: None would change the SQL (IS NULL), a datetime is no date to SQLite, True no id.
+            elif type(value) is not kind:
+                raise TypeError(f"{self.name}: {name} must be {kind.__name__}, not {type(value).__name__}")
+        return self._statement(shape).bind(values)
+
+    def all(self, *shape: Hashable, **values: Any) -> list[T]:
+        return list(self.queryset(*shape, **values))
+
+    def first(self, *shape: Hashable, **values: Any) -> T | None:
+        """The first row; the builder slices ([:1]) so the database stops there."""
+        return next(iter(self.queryset(*shape, **values)), None)
+
+    def _statement(self, shape: tuple[Hashable, ...]) -> _Statement:
+        # Kept on the connection object: Django gives each thread its own, and a compiler runs on the one it was
+        # made for. routeplus reads from one database.
+        cache: dict[tuple[int, tuple[Hashable, ...]], _Statement] = connections[DEFAULT_DB_ALIAS].__dict__.setdefault(
+            "_routeplus_compiled", {}
+        )
+        key = (id(self), shape)
+        statement = cache.get(key)
+        if statement is None:
+            statement = cache[key] = self._compile(shape)
+        return statement
+
+    def _compile(self, shape: tuple[Hashable, ...]) -> _Statement:
+        stand_ins = {name: _KINDS[kind][0]() for name, kind in self.kinds.items()}
+        queryset = self.build(*shape, **stand_ins)
+        compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return _Statement(queryset, compiler, None, (), ())
+        slots = []
+        for name, stand_in in stand_ins.items():
+            if any(str(written) in sql for written in _written(stand_in)):
+                raise ImproperlyConfigured(f"{self.name}: {name} is written into the SQL, not passed as a parameter")
+            found = [
+                (position, name, adapt)
+                for position, param in enumerate(params)
+                if (adapt := _adapter_for(stand_in, param)) is not None
+            ]
+            if not found:
+                raise ImproperlyConfigured(f"{self.name}: {name} does not reach the SQL as a parameter")
+            slots += found
+        return _Statement(queryset, compiler, sql, tuple(params), tuple(slots))

@@ -1,0 +1,129 @@
+"""CompiledQuery gives what the query set would give, per call's values, compiled once per shape."""
+
+import uuid
+from datetime import date
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, connections
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from routeplus.accounts.models import Role
+from routeplus.conf import compiled
+from routeplus.conf.compiled import CompiledQuery
+from routeplus.testing.factories import TeamMemberFactory, TrajectoryFactory
+from routeplus.trajectories.models import TeamMember, Trajectory
+
+pytestmark = pytest.mark.django_db
+
+
+def _trajectory_with_related(trajectory_uuid: uuid.UUID):
+    return Trajectory.objects.select_related("participant__school", "route").filter(uuid=trajectory_uuid)[:1]
+
+
+TRAJECTORY = CompiledQuery(_trajectory_with_related, trajectory_uuid=uuid.UUID)
+
+
+def _places_on(roles: tuple[str, ...], *, trajectory_id: int, on: date):
+    current = Q(end_date__isnull=True) | Q(end_date__gte=on)
+    return (
+        TeamMember.objects.filter(trajectory_id=trajectory_id, role__in=roles, start_date__lte=on)
+        .filter(current)
+        .order_by("id")
+        .values_list("role", "start_date", "end_date")
+    )
+
+
+PLACES = CompiledQuery(_places_on, trajectory_id=int, on=date)
+
+
+def test_model_instances_with_related_rows_are_those_of_the_query_set_for_each_value() -> None:
+    first, second = TrajectoryFactory(), TrajectoryFactory()
+    for trajectory in (first, second, first):
+        with CaptureQueriesContext(connection) as queries:
+            found = TRAJECTORY.first(trajectory_uuid=trajectory.uuid)
+            assert found is not None
+            # select_related rows came with it: reading them asks nothing more.
+            names = (found.participant.school.name, found.route.name)
+        assert len(queries) == 1
+        expected = _trajectory_with_related(trajectory.uuid)[0]
+        assert found.pk == expected.pk == trajectory.pk
+        assert names == (expected.participant.school.name, expected.route.name)
+        assert found.registered_on == expected.registered_on  # converted as the ORM converts it (dates on SQLite)
+        assert found._state.adding is False
+    assert TRAJECTORY.first(trajectory_uuid=uuid.uuid4()) is None
+
+
+def test_values_rows_follow_the_dates_and_ids_of_each_call() -> None:
+    trajectory = TrajectoryFactory()
+    TeamMemberFactory(
+        trajectory=trajectory, role=Role.CASE_LEAD, start_date=date(2024, 1, 1), end_date=date(2024, 6, 30)
+    )
+    TeamMemberFactory(trajectory=trajectory, role=Role.JOB_COACH, start_date=date(2024, 3, 1))
+    TeamMemberFactory(role=Role.CASE_LEAD, start_date=date(2024, 1, 1))  # another trajectory's
+    roles = (Role.CASE_LEAD, Role.JOB_COACH)
+    for on in (date(2024, 2, 1), date(2024, 5, 1), date(2024, 8, 1), date(2023, 1, 1)):
+        expected = list(_places_on(roles, trajectory_id=trajectory.pk, on=on))
+        assert PLACES.all(roles, trajectory_id=trajectory.pk, on=on) == expected
+    assert [r for r, _s, _e in PLACES.all(roles, trajectory_id=trajectory.pk, on=date(2024, 5, 1))] == [
+        Role.CASE_LEAD,
+        Role.JOB_COACH,
+    ]
+
+
+def test_each_shape_is_compiled_once_and_each_keeps_its_own_sql(monkeypatch: pytest.MonkeyPatch) -> None:
+    trajectory = TrajectoryFactory()
+    TeamMemberFactory(trajectory=trajectory, role=Role.JOB_COACH, start_date=date(2024, 1, 1))
+    compiles: list[tuple[object, ...]] = []
+    original = CompiledQuery._compile
+
+    def counting(self: CompiledQuery[object], shape: tuple[object, ...]) -> object:
+        compiles.append(shape)
+        return original(self, shape)
+
+    monkeypatch.setattr(CompiledQuery, "_compile", counting)
+    query = CompiledQuery(_places_on, trajectory_id=int, on=date)
+    on = date(2024, 6, 1)
+    for _ in range(3):
+        assert query.all((Role.CASE_LEAD,), trajectory_id=trajectory.pk, on=on) == []
+        assert len(query.all((Role.JOB_COACH,), trajectory_id=trajectory.pk, on=on)) == 1
+    assert compiles == [((Role.CASE_LEAD,),), ((Role.JOB_COACH,),)]
+
+
+def test_a_shape_that_matches_nothing_asks_the_database_nothing() -> None:
+    trajectory = TrajectoryFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert PLACES.all((), trajectory_id=trajectory.pk, on=date(2024, 6, 1)) == []
+    assert len(queries) == 0
+
+
+def test_values_of_the_wrong_kind_are_refused_before_any_sql() -> None:
+    trajectory = TrajectoryFactory()
+    with pytest.raises(TypeError, match="on must be date"):
+        PLACES.all((Role.CASE_LEAD,), trajectory_id=trajectory.pk, on=None)
+    with pytest.raises(TypeError, match="trajectory_id must be int"):
+        PLACES.all((Role.CASE_LEAD,), trajectory_id=True, on=date(2024, 1, 1))
+    with pytest.raises(TypeError, match="expected"):
+        PLACES.all((Role.CASE_LEAD,), trajectory_id=trajectory.pk)
+    with pytest.raises(ImproperlyConfigured, match="no stand-in"):
+        CompiledQuery(_places_on, trajectory_id=float)
+
+
+def test_a_builder_that_does_not_pass_a_value_as_a_parameter_is_refused() -> None:
+    ignoring = CompiledQuery(lambda *, trajectory_id: Trajectory.objects.all(), trajectory_id=int)
+    with pytest.raises(ImproperlyConfigured, match="does not reach the SQL"):
+        ignoring.all(trajectory_id=1)
+    inlined = CompiledQuery(
+        lambda *, trajectory_id: Trajectory.objects.filter(id__gt=0)[:-trajectory_id], trajectory_id=int
+    )
+    with pytest.raises(ImproperlyConfigured, match="written into the SQL"):
+        inlined.all(trajectory_id=1)
+
+
+def test_the_compiled_statements_live_on_the_connection_that_ran_them() -> None:
+    trajectory = TrajectoryFactory()
+    TRAJECTORY.first(trajectory_uuid=trajectory.uuid)
+    kept = connections["default"].__dict__["_routeplus_compiled"]
+    assert any(key[0] == id(TRAJECTORY) for key in kept)
+    assert all(isinstance(statement, compiled._Statement) for statement in kept.values())
