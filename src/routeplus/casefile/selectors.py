@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 from functools import lru_cache, partial
 from typing import Any, overload
 
-from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
@@ -40,6 +39,7 @@ from routeplus.casefile.models import (
     ResultProposal,
     ResultType,
 )
+from routeplus.conf.compiled import CompiledQuery
 from routeplus.conf.search import search_terms
 from routeplus.trajectories.models import StatusChange, TeamMember, Trajectory
 
@@ -202,52 +202,14 @@ def _overview_query(sections: frozenset[str], categories: frozenset[str]) -> Que
     return Trajectory.objects.values(**{f"figure_{name}": expression for name, expression in figures.items()})
 
 
-# Stands in for the trajectory's id while the overview's statement is compiled; no trajectory has a negative id.
-_ANY_TRAJECTORY = -7_301_934_551
-
-
-@dataclass(frozen=True)
-class _Statement:
-    """A compiled statement with the position of its one per-request parameter, and how to read its row."""
-
-    sql: str
-    params: tuple[Any, ...]
-    trajectory_at: int
-    names: tuple[str, ...]
-    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
-
-    def row(self, trajectory_id: int) -> dict[str, Any]:
-        params = list(self.params)
-        params[self.trajectory_at] = trajectory_id
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            found = cursor.fetchone()
-        if found is None:
-            return {}
-        values = list(found)
-        for position, converters, expression in self.converters:
-            for convert in converters:
-                values[position] = convert(values[position], expression, connection)
-        return dict(zip(self.names, values, strict=True))
-
-
-@lru_cache(maxsize=64)
-def _overview_statement(sections: frozenset[str], categories: frozenset[str], vendor: str) -> _Statement:
-    """The overview's SQL, compiled once per process and database kind: compiling its twenty subqueries cost as
-    much again as running them, on every case-file page. Only the trajectory's id differs between requests."""
-    query = _overview_query(sections, categories).filter(pk=_ANY_TRAJECTORY).order_by().query
-    compiler = query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
-    (trajectory_at,) = (i for i, value in enumerate(params) if value == _ANY_TRAJECTORY)
-    expressions = [expression for expression, _sql, _alias in compiler.select]
-    converters = compiler.get_converters(expressions)
-    return _Statement(
-        sql=sql,
-        params=tuple(params),
-        trajectory_at=trajectory_at,
-        names=tuple(alias for _expression, _sql, alias in compiler.select),
-        converters=tuple((position, tuple(c), e) for position, (c, e) in converters.items()),
-    )
+# The overview's SQL, compiled once per process for each combination of visible sections and categories
+# (conf.compiled): compiling its twenty subqueries cost as much again as running them, on every case-file page.
+_OVERVIEW = CompiledQuery(
+    lambda sections, categories, *, trajectory_id: (
+        _overview_query(sections, categories).filter(pk=trajectory_id).order_by()[:1]
+    ),
+    trajectory_id=int,
+)
 
 
 def case_file_sections(*, user: Any, trajectory: Trajectory) -> CaseFileSections:
@@ -257,7 +219,7 @@ def case_file_sections(*, user: Any, trajectory: Trajectory) -> CaseFileSections
     sections = visible_sections(user, trajectory)
     values: dict[str, Any] = {}
     if sections - {Section.TIMELINE}:
-        found = _overview_statement(frozenset(sections), categories, connection.vendor).row(trajectory.pk)
+        found = _OVERVIEW.first(frozenset(sections), categories, trajectory_id=trajectory.pk) or {}
         values = {name.removeprefix("figure_"): value for name, value in found.items() if value is not None}
     return CaseFileSections(sections=sections, categories=categories, **values)
 

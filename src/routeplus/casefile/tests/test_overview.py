@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -21,7 +21,7 @@ from routeplus.casefile.models import (
     Result,
     ResultProposal,
 )
-from routeplus.casefile.selectors import _overview_statement, case_file_sections
+from routeplus.casefile.selectors import _OVERVIEW, case_file_sections
 from routeplus.casefile.tests.factories import (
     BottleneckFactory,
     ContactMomentFactory,
@@ -32,6 +32,7 @@ from routeplus.casefile.tests.factories import (
     ProvisionFactory,
     provision_kind,
 )
+from routeplus.conf.compiled import CompiledQuery
 from routeplus.testing.factories import TrajectoryFactory, on_team, professional
 from routeplus.testing.http import logged_in
 
@@ -180,17 +181,25 @@ def test_progress_lines_are_on_the_plan_and_the_goal_page(lead_on_team, trajecto
     assert "Nog niet geëvalueerd" in client.get(reverse("casefile:plan", args=[trajectory.uuid])).content.decode()
 
 
-def test_one_compiled_statement_serves_every_trajectory_with_its_own_figures(case_lead):
+def test_one_compiled_statement_serves_every_trajectory_with_its_own_figures(case_lead, monkeypatch):
     first, second = TrajectoryFactory(), TrajectoryFactory()
     for trajectory in (first, second):
         on_team(case_lead, trajectory)
     for n in range(3):
         LearningGoalFactory(trajectory=first, created_by=case_lead)
         contact(second, case_lead, n, reached=False)
-    _overview_statement.cache_clear()
+    connections["default"].__dict__.pop("_routeplus_compiled", None)
+    compiled = []
+    compile_shape = CompiledQuery._compile
+
+    def counting(query, shape):
+        compiled.append(query)
+        return compile_shape(query, shape)
+
+    monkeypatch.setattr(CompiledQuery, "_compile", counting)
     seen = [case_file_sections(user=case_lead, trajectory=t) for t in (first, second, first)]
     figures = [(data.goals, data.contacts, data.contacts_failed_in_row) for data in seen]
     assert figures == [(3, 0, 0), (0, 3, 3), (3, 0, 0)]
     assert seen[1].last_contact_at == datetime(2024, 5, 1, 10, 2, tzinfo=UTC)  # read back as the ORM would
     assert seen[1].last_contact_reached is False
-    assert _overview_statement.cache_info().misses == 1  # compiled once, for the first trajectory
+    assert compiled.count(_OVERVIEW) == 1  # compiled once, for the first trajectory
