@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from routeplus.accounts.models import Municipality, Role, User
+from routeplus.conf.compiled import CompiledQuery
 from routeplus.conf.search import SEARCH_LENGTH
 from routeplus.trajectories.models import Route, Status, Trajectory
 from routeplus.ui.widgets import DateInput
@@ -18,6 +19,21 @@ def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
     return field
+
+
+# The caseload's filter choices, on every visit: compiled once (conf.compiled).
+_ROUTES = CompiledQuery(lambda: Route.objects.values_list("code", "name"))
+# Only the municipalities the user's organisations serve: a national list would be long and useless.
+_USERS_MUNICIPALITIES = CompiledQuery(
+    lambda *, user_id: (
+        Municipality.objects.filter(
+            organisations__memberships__user_id=user_id, organisations__memberships__is_active=True
+        )
+        .distinct()
+        .values_list("cbs_code", "name")
+    ),
+    user_id=int,
+)
 
 
 class CaseloadFilterForm(forms.Form):
@@ -43,14 +59,9 @@ class CaseloadFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "route").choices = [("", _("Alle"))] + [(r.code, r.name) for r in Route.objects.all()]
-        choice_field(self, "municipality").choices = [("", _("Alle"))] + [
-            # Only the municipalities the user's organisations serve: a national list would be long and useless.
-            (m.cbs_code, m.name)
-            for m in Municipality.objects.filter(
-                organisations__memberships__user=user, organisations__memberships__is_active=True
-            ).distinct()
-        ]
+        choice_field(self, "route").choices = [("", _("Alle")), *_ROUTES.all()]
+        served = _USERS_MUNICIPALITIES.all(user_id=user.pk) if getattr(user, "pk", None) is not None else []
+        choice_field(self, "municipality").choices = [("", _("Alle")), *served]
 
 
 class SearchForm(forms.Form):
