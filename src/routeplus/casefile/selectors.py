@@ -151,7 +151,7 @@ def _latest(rows: QuerySet[Any], field_name: str, *order: str) -> Subquery:
 @lru_cache(maxsize=64)
 def _overview_query(sections: frozenset[str], categories: frozenset[str]) -> QuerySet[Trajectory, Any]:
     """The overview's statement for one combination of visible sections and categories, as a query set: built
-    and compiled once per process (`_overview_statement`), never evaluated itself."""
+    and compiled once per connection (`_OVERVIEW`), never evaluated itself."""
     mine = {"trajectory": OuterRef("pk")}
     figures: dict[str, Any] = {}
     if Section.PLAN in sections:
@@ -202,7 +202,7 @@ def _overview_query(sections: frozenset[str], categories: frozenset[str]) -> Que
     return Trajectory.objects.values(**{f"figure_{name}": expression for name, expression in figures.items()})
 
 
-# The overview's SQL, compiled once per process for each combination of visible sections and categories
+# The overview's SQL, compiled once per connection for each combination of visible sections and categories
 # (conf.compiled): compiling its twenty subqueries cost as much again as running them, on every case-file page.
 _OVERVIEW = CompiledQuery(
     lambda sections, categories, *, trajectory_id: (

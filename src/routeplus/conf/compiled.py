@@ -1,4 +1,4 @@
-"""Fixed-shape ORM queries compiled to SQL once per process and connection; each call fills in its own values.
+"""Fixed-shape ORM queries compiled to SQL once per connection (a worker's); each call fills in its own values.
 
 Building and compiling a query set (lookups, joins, select_related, SQL text) costs Django about a millisecond
 for a query of a few joins, several times what PostgreSQL needs to run it; a case-file page runs a dozen such
@@ -9,15 +9,20 @@ from then on runs the same SQL with each call's values, through Django's own ite
 their select_related rows, values() dicts and values_list() tuples come out exactly as from the query set.
 
 The builder must depend on nothing but its arguments (not on today's date, the language or a setting), and
-each value must reach the SQL as a parameter of its own: a stand-in that cannot be found, or that appears in
-the SQL text, is refused when the query is first compiled, so a builder that does not fit fails loudly.
+each value must reach the SQL as a parameter of its own. When a shape is first compiled it is built twice, with
+two sets of stand-ins, and refused unless both give the same SQL with every stand-in among the parameters (not
+written into the text), so a builder that does not fit fails loudly instead of answering wrongly.
+
+Only `all()` and `first()` read a compiled query: a query set chained onto one would run the compiled SQL and
+ignore the chained part, so none is handed out.
 """
 
 import secrets
 import uuid
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
@@ -37,7 +42,8 @@ def _hex(value: uuid.UUID) -> str:
 # a backend may pass such a value to its driver: as it is (PostgreSQL), as text (dates on SQLite), as hex (uuids on
 # SQLite). The way that turns the stand-in into the parameter found is applied to every real value.
 _KINDS: dict[type, tuple[Callable[[], Any], tuple[Callable[[Any], Any], ...]]] = {
-    int: (lambda: -(2**40) - secrets.randbelow(2**40), (_same,)),  # no id is negative
+    # Within every integer column's range (else Django decides at compile time that nothing matches).
+    int: (lambda: 1_000_000_000 + secrets.randbelow(1_000_000_000), (_same,)),
     uuid.UUID: (uuid.uuid4, (_same, _hex, str)),
     # Before any record of routeplus.
     date: (lambda: date.fromordinal(date(1000, 1, 1).toordinal() + secrets.randbelow(100_000)), (_same, str)),
@@ -47,6 +53,9 @@ _KINDS: dict[type, tuple[Callable[[], Any], tuple[Callable[[Any], Any], ...]]] =
 
 def _adapter_for(stand_in: Any, param: Any) -> Callable[[Any], Any] | None:
     """The adapter that made this parameter from the stand-in, or None when the parameter is something else."""
+    if type(stand_in) is int and isinstance(param, int) and not isinstance(param, bool) and param == stand_in:
+        # PostgreSQL: Django types an integer column's value for the driver (psycopg's Int2, Int4, Int8).
+        return type(param)
     for adapt in _KINDS[type(stand_in)][1]:
         adapted = adapt(stand_in)
         if type(param) is type(adapted) and param == adapted:
@@ -55,10 +64,8 @@ def _adapter_for(stand_in: Any, param: Any) -> Callable[[Any], Any] | None:
 
 
 def _written(stand_in: Any) -> tuple[Any, ...]:
-    """How a stand-in would look written into SQL text (a number maybe without its sign)."""
-    return (
-        (abs(stand_in),) if isinstance(stand_in, int) else tuple(adapt(stand_in) for adapt in _KINDS[type(stand_in)][1])
-    )
+    """How a stand-in would look written into SQL text."""
+    return tuple(adapt(stand_in) for adapt in _KINDS[type(stand_in)][1])
 
 
 def _shallow[O](obj: O) -> O:
@@ -73,14 +80,15 @@ class _Statement:
     """One shape, compiled: the template query set (never evaluated), its compiler, SQL and parameters, and for
     each value its places among the parameters with the adapter that turns it into a parameter."""
 
-    queryset: QuerySet[Any, Any]
-    compiler: Any
+    queryset: QuerySet[Any, Any] = field(repr=False)  # its repr would run it
+    compiler: Any = field(repr=False)
     sql: str | None  # None: the shape matches nothing (Django's EmptyResultSet)
     params: tuple[Any, ...]
     slots: tuple[tuple[int, str, Callable[[Any], Any]], ...]
 
-    def bind(self, values: dict[str, Any]) -> QuerySet[Any, Any]:
-        """A query set that runs this statement with these values and reads its rows as the template would."""
+    def rows(self, values: dict[str, Any]) -> QuerySet[Any, Any]:
+        """A query set that runs this statement with these values and reads its rows as the template would; to be
+        iterated, never chained (a chained query would keep this SQL)."""
         if self.sql is None:
             return self.queryset.none()
         params = list(self.params)
@@ -113,41 +121,50 @@ class CompiledQuery[T]:
         self.kinds = values
         self.name = getattr(build, "__qualname__", repr(build))
 
-    def queryset(self, *shape: Hashable, **values: Any) -> QuerySet[Any, T]:
-        """The query set of this shape with these values, ready to evaluate once (or to chain nothing onto)."""
+    def all(self, *shape: Hashable, **values: Any) -> list[T]:
+        return list(self._rows(shape, values))
+
+    def first(self, *shape: Hashable, **values: Any) -> T | None:
+        """The first row; the builder slices ([:1]) so the database stops there."""
+        return next(iter(self._rows(shape, values)), None)
+
+    def _rows(self, shape: tuple[Hashable, ...], values: dict[str, Any]) -> QuerySet[Any, T]:
         if values.keys() != self.kinds.keys():
             raise TypeError(f"{self.name}: values {sorted(values)}, expected {sorted(self.kinds)}")
         for name, value in values.items():
             kind = self.kinds[name]
             if kind is str and isinstance(value, str):
-                values[name] = str(value)  # a choice (a str enum) as its plain value
+                values[name] = value.value if isinstance(value, Enum) else str(value)  # a choice as its plain value
             # Exactly the kind: None would change the SQL (IS NULL), a datetime is no date to SQLite, True no id.
             elif type(value) is not kind:
                 raise TypeError(f"{self.name}: {name} must be {kind.__name__}, not {type(value).__name__}")
-        return self._statement(shape).bind(values)
-
-    def all(self, *shape: Hashable, **values: Any) -> list[T]:
-        return list(self.queryset(*shape, **values))
-
-    def first(self, *shape: Hashable, **values: Any) -> T | None:
-        """The first row; the builder slices ([:1]) so the database stops there."""
-        return next(iter(self.queryset(*shape, **values)), None)
+        return self._statement(shape).rows(values)
 
     def _statement(self, shape: tuple[Hashable, ...]) -> _Statement:
         # Kept on the connection object: Django gives each thread its own, and a compiler runs on the one it was
-        # made for. routeplus reads from one database.
-        cache: dict[tuple[int, tuple[Hashable, ...]], _Statement] = connections[DEFAULT_DB_ALIAS].__dict__.setdefault(
-            "_routeplus_compiled", {}
-        )
-        key = (id(self), shape)
+        # made for (so a worker compiles once per thread). routeplus reads from one database.
+        cache: dict[tuple[CompiledQuery[Any], tuple[Hashable, ...]], _Statement] = connections[
+            DEFAULT_DB_ALIAS
+        ].__dict__.setdefault("_routeplus_compiled", {})
+        key = (self, shape)  # the query itself, not its id: a later query could be given a collected one's id
         statement = cache.get(key)
         if statement is None:
             statement = cache[key] = self._compile(shape)
         return statement
 
     def _compile(self, shape: tuple[Hashable, ...]) -> _Statement:
+        first, second = self._compile_with_stand_ins(shape), self._compile_with_stand_ins(shape)
+        if (first.sql, len(first.slots)) != (second.sql, len(second.slots)) or [
+            position for position, _name, _adapt in first.slots
+        ] != [position for position, _name, _adapt in second.slots]:
+            raise ImproperlyConfigured(f"{self.name}: its SQL depends on the values, not only on the shape")
+        return first
+
+    def _compile_with_stand_ins(self, shape: tuple[Hashable, ...]) -> _Statement:
         stand_ins = {name: _KINDS[kind][0]() for name, kind in self.kinds.items()}
         queryset = self.build(*shape, **stand_ins)
+        if queryset._db not in (None, DEFAULT_DB_ALIAS):  # type: ignore[attr-defined]
+            raise ImproperlyConfigured(f"{self.name}: compiled queries read the default database only")
         compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
         try:
             sql, params = compiler.as_sql()

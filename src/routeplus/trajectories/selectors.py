@@ -94,7 +94,7 @@ class CaseFileCore:
     overlap_lasts: bool = False  # today lies in the overlap of handover_out: the previous team reads the next file
 
 
-# The core's four queries, compiled once per process (conf.compiled): every case-file page runs them.
+# The core's four queries, compiled once per connection (conf.compiled): every case-file page runs them.
 _TEAM = CompiledQuery(
     lambda *, trajectory_id: (
         TeamMember.objects.filter(trajectory_id=trajectory_id)

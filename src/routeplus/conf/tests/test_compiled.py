@@ -1,5 +1,6 @@
 """CompiledQuery gives what the query set would give, per call's values, compiled once per shape."""
 
+import threading
 import uuid
 from datetime import date
 
@@ -10,7 +11,8 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from routeplus.accounts.models import Role
-from routeplus.conf import compiled
+from routeplus.casefile.models import LearningGoal
+from routeplus.casefile.tests.factories import LearningGoalFactory
 from routeplus.conf.compiled import CompiledQuery
 from routeplus.testing.factories import TeamMemberFactory, TrajectoryFactory
 from routeplus.trajectories.models import TeamMember, Trajectory
@@ -115,15 +117,48 @@ def test_a_builder_that_does_not_pass_a_value_as_a_parameter_is_refused() -> Non
     with pytest.raises(ImproperlyConfigured, match="does not reach the SQL"):
         ignoring.all(trajectory_id=1)
     inlined = CompiledQuery(
-        lambda *, trajectory_id: Trajectory.objects.filter(id__gt=0)[:-trajectory_id], trajectory_id=int
+        lambda *, trajectory_id: Trajectory.objects.filter(id__gt=0)[:trajectory_id], trajectory_id=int
     )
     with pytest.raises(ImproperlyConfigured, match="written into the SQL"):
         inlined.all(trajectory_id=1)
 
 
-def test_the_compiled_statements_live_on_the_connection_that_ran_them() -> None:
-    trajectory = TrajectoryFactory()
-    TRAJECTORY.first(trajectory_uuid=trajectory.uuid)
-    kept = connections["default"].__dict__["_routeplus_compiled"]
-    assert any(key[0] == id(TRAJECTORY) for key in kept)
-    assert all(isinstance(statement, compiled._Statement) for statement in kept.values())
+def test_a_builder_whose_sql_changes_between_builds_is_refused() -> None:
+    # As a builder reading the clock or a setting would: its second build gives other SQL than its first.
+    builds = iter(("pk", "participant_id"))
+    unsteady = CompiledQuery(
+        lambda *, trajectory_id: Trajectory.objects.filter(**{next(builds): trajectory_id}), trajectory_id=int
+    )
+    with pytest.raises(ImproperlyConfigured, match="depends on the values"):
+        unsteady.all(trajectory_id=1)
+
+
+def test_an_integer_value_of_a_bounded_column_is_compared_not_decided_at_compile_time() -> None:
+    # A stand-in outside a column's range would make Django decide that nothing matches, for every later value.
+    goal = LearningGoalFactory()
+    versions = CompiledQuery(
+        lambda *, version: LearningGoal.objects.filter(version=version).values_list("pk", flat=True), version=int
+    )
+    assert versions.all(version=goal.version) == [goal.pk]
+    assert versions.all(version=goal.version + 1) == []
+
+
+def test_each_thread_compiles_on_its_own_connection() -> None:
+    statements = {}
+
+    def compile_here(name: str) -> None:
+        try:
+            statements[name] = (PLACES._statement(((Role.CASE_LEAD,),)), connections["default"])
+        finally:
+            if name == "other":
+                connections.close_all()
+
+    compile_here("main")
+    other = threading.Thread(target=compile_here, args=("other",))
+    other.start()
+    other.join()
+    (main_statement, main_connection), (other_statement, other_connection) = statements["main"], statements["other"]
+    assert main_connection is not other_connection
+    assert main_statement.compiler.connection is main_connection
+    assert other_statement.compiler.connection is other_connection
+    assert main_statement.sql == other_statement.sql
