@@ -86,6 +86,14 @@ class WorkItem:
     due_soon: bool
 
 
+def overdue(signal: Signal, on: date) -> bool:
+    return signal.due_date < on
+
+
+def due_soon(signal: Signal, on: date) -> bool:
+    return on <= signal.due_date <= on + timedelta(days=7)
+
+
 def work_item(signal: Signal, on: date) -> WorkItem:
     """A signal with what its rule asks of the professional and how urgent it is on `on`."""
     rule = RULES.get(signal.rule)
@@ -94,13 +102,21 @@ def work_item(signal: Signal, on: date) -> WorkItem:
         title=rule_title(signal.rule),
         what_to_do=str(rule.what_to_do) if rule else "",
         checklist=tuple(str(point) for point in rule.checklist) if rule else (),
-        overdue=signal.due_date < on,
-        due_soon=on <= signal.due_date <= on + timedelta(days=7),
+        overdue=overdue(signal, on),
+        due_soon=due_soon(signal, on),
     )
 
 
 def worklist(*, user: Any, on: date | None = None) -> list[WorkItem]:
-    """Open signals on the user's cases, most urgent first (due date, then oldest raised)."""
+    """Open signals on the user's cases, most urgent first, each described (see worklist_signals)."""
+    on = on or timezone.localdate()
+    return [work_item(signal, on) for signal in worklist_signals(user=user, on=on)]
+
+
+def worklist_signals(*, user: Any, on: date | None = None) -> list[Signal]:
+    """Open signals on the user's cases, most urgent first (due date, then oldest raised). A list pages these
+    and describes only the page it shows (work_item): a large caseload has a hundred open signals or more, and
+    translating each one's title and checklist cost as much as reading them."""
     on = on or timezone.localdate()
     # Only what a worklist row, its API form and the visibility check read: a large caseload has hundreds of open
     # signals, and whole rows of trajectory, participant and route cost more to fetch and build than the rest.
@@ -112,7 +128,7 @@ def worklist(*, user: Any, on: date | None = None) -> list[WorkItem]:
         .only(*WORKLIST_FIELDS)
         .order_by("due_date", "raised_on", "id")
     )
-    return [work_item(signal, on) for signal in _visible(user, list(rows))]
+    return _visible(user, list(rows))
 
 
 WORKLIST_FIELDS = (
@@ -254,9 +270,10 @@ def _signal_event(signal: Signal, event: SignalEvent) -> "Description":
 
 def open_signal_counts(*, user: Any, on: date | None = None) -> dict[str, int]:
     """For the daily e-mail: numbers only, never who or what."""
-    items = worklist(user=user, on=on)
+    on = on or timezone.localdate()
+    signals = worklist_signals(user=user, on=on)
     return {
-        "open": len(items),
-        "overdue": sum(1 for item in items if item.overdue),
-        "due_soon": sum(1 for item in items if item.due_soon),
+        "open": len(signals),
+        "overdue": sum(1 for signal in signals if overdue(signal, on)),
+        "due_soon": sum(1 for signal in signals if due_soon(signal, on)),
     }

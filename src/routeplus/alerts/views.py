@@ -18,7 +18,7 @@ from routeplus.accounts.models import Role
 from routeplus.alerts.digest import digest_subscribe
 from routeplus.alerts.forms import FORMS, DigestForm, SignalForm
 from routeplus.alerts.models import ACTIVE_STATUSES, DigestSubscription, Signal
-from routeplus.alerts.selectors import signal_for_action, team_overview, work_item, worklist
+from routeplus.alerts.selectors import overdue, signal_for_action, team_overview, work_item, worklist_signals
 from routeplus.alerts.services import signal_dismiss, signal_handle, signal_snooze
 from routeplus.audit.models import Action
 from routeplus.trajectories.views import add_form_errors
@@ -35,16 +35,17 @@ def _action_forms(signal: Signal) -> dict[str, SignalForm]:
 
 @access_rule(Rule.ROLE, roles=CASE_ROLES, category=WORKLIST_CATEGORY)
 def worklist_page(request: HttpRequest) -> HttpResponse:
-    items = worklist(user=request.user, on=timezone.localdate())
+    on = timezone.localdate()
+    signals = worklist_signals(user=request.user, on=on)
     # A page of the most urgent: a professional with a large caseload can have a hundred open signals. Each row
     # links to the signal's own page with the actions, so the list stays a list (its forms are on that page).
-    page = Paginator(items, settings.ROUTEPLUS_WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(signals, settings.ROUTEPLUS_WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     subscription = DigestSubscription.objects.filter(user_id=request.user.pk or 0, is_active=True).exists()
     context = {
-        "items": page.object_list,
+        "items": [work_item(signal, on) for signal in page.object_list],
         "page": page,
-        "total": len(items),
-        "overdue": sum(1 for item in items if item.overdue),
+        "total": len(signals),
+        "overdue": sum(1 for signal in signals if overdue(signal, on)),
         "digest_form": DigestForm(initial={"active": subscription}),
         "is_case_lead": _is_case_lead(request),
     }

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from routeplus.access.door import access_case_file, trajectories_visible_to
 from routeplus.access.sections import Section, access_section, visible_categories, visible_result_types
-from routeplus.alerts.selectors import worklist
+from routeplus.alerts.selectors import work_item, worklist_signals
 from routeplus.api import serializers as s
 from routeplus.api.auth import TokenAuthentication, TokenScope, VerifiedSessionAuthentication
 from routeplus.api.pagination import Pages
@@ -534,11 +534,12 @@ class SignalList(Base):
     serializer_class = s.SignalSerializer
 
     def get(self, request: Request) -> Response:
-        items = worklist(user=request.user)
-        page = self.paginate_queryset(items) or []
-        for item in page:
-            note_participant(str(item.signal.trajectory.participant.uuid))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        on = timezone.localdate()
+        page = self.paginate_queryset(worklist_signals(user=request.user, on=on)) or []
+        for signal in page:
+            note_participant(str(signal.trajectory.participant.uuid))
+        items = [work_item(signal, on) for signal in page]  # only the page read is described
+        return self.get_paginated_response(self.get_serializer(items, many=True).data)
 
 
 class RegistrationList(Base):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from routeplus.accounts.models import Role
+from routeplus.alerts import views as alerts_views
 from routeplus.alerts.digest import digest_send, digest_subscribe
 from routeplus.alerts.engine import signals_evaluate
 from routeplus.alerts.models import Signal, SignalStatus
@@ -83,6 +84,23 @@ def test_a_long_worklist_comes_in_pages_most_urgent_first(world, settings):
     last = reverse("alerts:signal", args=[second.context["items"][0].signal.uuid])
     assert all(url in first.content.decode() for url in shown) and last not in first.content.decode()
     assert "<form" not in first.content.decode().split("<table")[1].split("</table>")[0]  # actions on their own page
+
+
+def test_a_worklist_page_describes_only_its_own_signals(world, settings, monkeypatch):
+    lead, *_ = world
+    settings.ROUTEPLUS_WORKLIST_PAGE_SIZE = 2
+    described = []
+    describe = alerts_views.work_item
+
+    def counting(signal, on):
+        described.append(signal.rule)
+        return describe(signal, on)
+
+    monkeypatch.setattr(alerts_views, "work_item", counting)
+    response = logged_in(lead).get(reverse("alerts:worklist"))
+    assert described == ["no_contact", "provision_ending"]  # not the third, on page 2
+    content = response.content.decode()
+    assert "3 signaleringen" in content and "waarvan 1 te laat" in content  # counted over all three
 
 
 def test_job_coach_does_not_see_signals_of_hidden_categories(world):
