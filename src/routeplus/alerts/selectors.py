@@ -107,12 +107,6 @@ def work_item(signal: Signal, on: date) -> WorkItem:
     )
 
 
-def worklist(*, user: Any, on: date | None = None) -> list[WorkItem]:
-    """Open signals on the user's cases, most urgent first, each described (see worklist_signals)."""
-    on = on or timezone.localdate()
-    return [work_item(signal, on) for signal in worklist_signals(user=user, on=on)]
-
-
 def worklist_signals(*, user: Any, on: date | None = None) -> list[Signal]:
     """Open signals on the user's cases, most urgent first (due date, then oldest raised). A list pages these
     and describes only the page it shows (work_item): a large caseload has a hundred open signals or more, and
@@ -268,12 +262,16 @@ def _signal_event(signal: Signal, event: SignalEvent) -> "Description":
     )
 
 
-def open_signal_counts(*, user: Any, on: date | None = None) -> dict[str, int]:
-    """For the daily e-mail: numbers only, never who or what."""
-    on = on or timezone.localdate()
-    signals = worklist_signals(user=user, on=on)
+def signal_counts(signals: list[Signal], on: date) -> dict[str, int]:
+    """How many signals there are, how many overdue and how many due this week, on `on`."""
     return {
         "open": len(signals),
         "overdue": sum(1 for signal in signals if overdue(signal, on)),
         "due_soon": sum(1 for signal in signals if due_soon(signal, on)),
     }
+
+
+def open_signal_counts(*, user: Any, on: date | None = None) -> dict[str, int]:
+    """For the daily e-mail: numbers only, never who or what."""
+    on = on or timezone.localdate()
+    return signal_counts(worklist_signals(user=user, on=on), on)

@@ -18,7 +18,7 @@ from routeplus.accounts.models import Role
 from routeplus.alerts.digest import digest_subscribe
 from routeplus.alerts.forms import FORMS, DigestForm, SignalForm
 from routeplus.alerts.models import ACTIVE_STATUSES, DigestSubscription, Signal
-from routeplus.alerts.selectors import overdue, signal_for_action, team_overview, work_item, worklist_signals
+from routeplus.alerts.selectors import signal_counts, signal_for_action, team_overview, work_item, worklist_signals
 from routeplus.alerts.services import signal_dismiss, signal_handle, signal_snooze
 from routeplus.audit.models import Action
 from routeplus.trajectories.views import add_form_errors
@@ -41,11 +41,12 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
     # links to the signal's own page with the actions, so the list stays a list (its forms are on that page).
     page = Paginator(signals, settings.ROUTEPLUS_WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     subscription = DigestSubscription.objects.filter(user_id=request.user.pk or 0, is_active=True).exists()
+    counts = signal_counts(signals, on)
     context = {
         "items": [work_item(signal, on) for signal in page.object_list],
         "page": page,
-        "total": len(signals),
-        "overdue": sum(1 for signal in signals if overdue(signal, on)),
+        "total": counts["open"],
+        "overdue": counts["overdue"],
         "digest_form": DigestForm(initial={"active": subscription}),
         "is_case_lead": _is_case_lead(request),
     }

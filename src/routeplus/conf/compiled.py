@@ -86,6 +86,10 @@ class _Statement:
     params: tuple[Any, ...]
     slots: tuple[tuple[int, str, Callable[[Any], Any]], ...]
 
+    def layout(self) -> tuple[str | None, list[tuple[int, str]]]:
+        """The SQL and where each value goes in it: the same for every set of stand-ins, if the builder fits."""
+        return self.sql, [(position, name) for position, name, _adapt in self.slots]
+
     def rows(self, values: dict[str, Any]) -> QuerySet[Any, Any]:
         """A query set that runs this statement with these values and reads its rows as the template would; to be
         iterated, never chained (a chained query would keep this SQL)."""
@@ -154,9 +158,7 @@ class CompiledQuery[T]:
 
     def _compile(self, shape: tuple[Hashable, ...]) -> _Statement:
         first, second = self._compile_with_stand_ins(shape), self._compile_with_stand_ins(shape)
-        if (first.sql, len(first.slots)) != (second.sql, len(second.slots)) or [
-            position for position, _name, _adapt in first.slots
-        ] != [position for position, _name, _adapt in second.slots]:
+        if first.layout() != second.layout():
             raise ImproperlyConfigured(f"{self.name}: its SQL depends on the values, not only on the shape")
         return first
 

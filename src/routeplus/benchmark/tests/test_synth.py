@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 
 from routeplus.accounts.models import User
 from routeplus.alerts.models import Signal, SignalStatus
-from routeplus.alerts.selectors import worklist
+from routeplus.alerts.selectors import worklist_signals
 from routeplus.benchmark.synth import ANCHOR, Plan, build
 from routeplus.casefile.models import ContactMoment, GoalReview, Result
 from routeplus.participants.bsn import is_valid_bsn
@@ -73,7 +73,7 @@ def test_worklists_hold_the_signals_of_the_anchor_date(built) -> None:
     assert built.counts["alerts.Signal"] == Signal.objects.filter(status=SignalStatus.OPEN).count() > 0
     assert set(Signal.objects.values_list("raised_on", flat=True)) == {ANCHOR}
     lead = User.objects.get(pk=built.probe_users[0])
-    assert worklist(user=lead, on=ANCHOR)
+    assert worklist_signals(user=lead, on=ANCHOR)
 
 
 def _fingerprint() -> list[tuple[object, ...]]:

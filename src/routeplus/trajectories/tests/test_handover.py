@@ -283,7 +283,7 @@ def test_only_who_was_on_the_old_team_at_the_handover_reads_the_new_file(handed_
 
 def test_the_new_file_is_not_on_the_previous_teams_caseload(handed_over):
     """Reading the file is not owning the case: caseload, worklist and API lists stay the user's own cases."""
-    from routeplus.alerts.selectors import worklist
+    from routeplus.alerts.selectors import worklist_signals
 
     lead = handed_over.old_lead
 
@@ -292,7 +292,7 @@ def test_the_new_file_is_not_on_the_previous_teams_caseload(handed_over):
 
     assert handed_over.new.uuid not in caseload_uuids(lead)
     assert handed_over.new.uuid in caseload_uuids(handed_over.new_lead)
-    assert not [item for item in worklist(user=lead) if item.signal.trajectory_id == handed_over.new.pk]
+    assert not [signal for signal in worklist_signals(user=lead) if signal.trajectory_id == handed_over.new.pk]
     assert trajectories_readable_by(lead).filter(pk=handed_over.new.pk).exists()
 
 
