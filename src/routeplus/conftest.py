@@ -4,11 +4,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.test.signals import template_rendered
 
 from routeplus.accounts.models import Role, User
 from routeplus.testing.browser import chromium_page
 from routeplus.testing.factories import TrajectoryFactory, on_team, professional
 from routeplus.trajectories.models import Trajectory
+from routeplus.ui.jinja import PageTemplate
 
 
 def reload_reference_data() -> None:
@@ -61,3 +63,20 @@ def lead_on_team(case_lead: User, trajectory: Trajectory) -> User:
 def page() -> Iterator[Any]:
     """A headless Chromium page (Debian's chromium, never a downloaded browser)."""
     yield from chromium_page()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pages_tell_the_test_client() -> Iterator[None]:
+    """Django's test environment makes Django templates tell the test client what they rendered with which context
+    (`response.context`, `assertTemplateUsed`); the Jinja2 pages do the same in tests, and only in tests."""
+    render = PageTemplate.render
+
+    def rendered(self: PageTemplate, context: dict[str, Any] | None = None, request: Any = None) -> str:
+        context = {} if context is None else context
+        html = render(self, context, request)  # fills `context` with the request, csrf and context processors
+        template_rendered.send(sender=self, template=self, context=context)
+        return html
+
+    PageTemplate.render = rendered
+    yield
+    PageTemplate.render = render

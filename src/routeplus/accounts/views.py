@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp_webauthn.settings import app_settings as webauthn_settings
+from django_otp_webauthn.templatetags.otp_webauthn import get_configuration
 
 from routeplus.access.rules import Rule, access_rule
 from routeplus.accounts import two_factor, webauthn
@@ -39,6 +41,22 @@ class LoginView(auth_views.LoginView):
 
 login = access_rule(Rule.PUBLIC)(LoginView.as_view())  # type: ignore[arg-type]
 logout = second_factor_exempt(access_rule(Rule.AUTHENTICATED)(auth_views.LogoutView.as_view()))
+
+
+def webauthn_auth_configuration(request: HttpRequest) -> dict[str, Any]:
+    """The configuration of django-otp-webauthn's authentication script, as its tag
+    render_otp_webauthn_auth_scripts (without arguments) computes it; the page prints it in
+    accounts/_webauthn_auth_scripts.html."""
+    extra_options: dict[str, Any] = {}
+    if webauthn_settings.OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN:
+        extra_options["autocompleteLoginFieldSelector"] = None  # the tag's username_field_selector: no autofill
+    return get_configuration(request, extra_options)
+
+
+def webauthn_register_configuration(request: HttpRequest) -> dict[str, Any]:
+    """The configuration of django-otp-webauthn's registration script, as its tag
+    render_otp_webauthn_register_scripts computes it (accounts/_webauthn_register_scripts.html)."""
+    return get_configuration(request)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -78,11 +96,13 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:login")
         form.add_error("code", _("Deze code klopt niet of is al gebruikt. Probeer de volgende code uit de app."))
     status = 400 if form.errors else 200
+    has_key = webauthn.has_webauthn(request.user)
     context = {
         "form": form,
         "next": _next_url(request),
-        "has_key": webauthn.has_webauthn(request.user),
+        "has_key": has_key,
         "has_app": two_factor.confirmed_totp(request.user) is not None,
+        "configuration": webauthn_auth_configuration(request) if has_key else None,
     }
     return render(request, "accounts/two_factor.html", context, status=status)
 
@@ -115,6 +135,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "verified": verified,
         "keys": webauthn.credentials_of(request.user) if verified else [],
         "has_app": two_factor.confirmed_totp(request.user) is not None,
+        "configuration": webauthn_register_configuration(request),
     }
     return render(request, "accounts/two_factor_setup.html", context, status=400 if form.errors else 200)
 

@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "routeplus.demo",
     "routeplus.benchmark",
     "routeplus.api",
-    # After routeplus.accounts, whose templates override its script includes (CSP nonce on the JSON config).
     "django_otp_webauthn",
 ]
 
@@ -107,24 +106,30 @@ SPECTACULAR_SETTINGS = {
     },
 }
 WSGI_APPLICATION = "routeplus.conf.wsgi.application"
-# Form widgets rendered with Django's Jinja2 widget templates (routeplus.ui.renderers); pages stay Django templates.
+# Form widgets rendered with Django's Jinja2 widget templates (routeplus.ui.renderers).
 FORM_RENDERER = "routeplus.ui.renderers.WidgetRenderer"
 
+_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.csp",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "routeplus.ui.context_processors.navigation",
+]
 TEMPLATES = [
+    # The pages: Jinja2 templates in each app's jinja2/ folder (routeplus.ui.jinja; docs/development.md).
+    {
+        "BACKEND": "routeplus.ui.jinja.PageTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "routeplus.ui.jinja.environment", "context_processors": _CONTEXT_PROCESSORS},
+    },
+    # What other packages render with Django templates: the admin, the REST framework, django-otp-webauthn.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.csp",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "routeplus.ui.context_processors.navigation",
-            ],
-        },
-    }
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request", *_CONTEXT_PROCESSORS]},
+    },
 ]
 
 DATABASES = {

@@ -1,5 +1,6 @@
 """The pages of intake: who may use them, what they show, and that they keep personal data out of URLs."""
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -256,6 +257,9 @@ def test_capacity_page_shows_figures_forecast_chart_and_what_extra_money_buys(fr
     assert "+ € 20.000 = 2 plekken = wachtlijst weg in maart 2026." in " ".join(content.split())
     assert "Jongere" not in content  # no names on the capacity page
     assert "Aanmeldstop" in content
+    # SVG coordinates are plain numbers, never with the Dutch decimal comma that figures on the page get.
+    coordinates = re.findall(r'<(?:rect|line|text) [^>]*?\b(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', content)
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates), coordinates
 
 
 def test_waiting_list_query_count_does_not_grow_with_the_list(frozen, area, lead):

@@ -1,0 +1,93 @@
+"""The page engine (ui/jinja.py) keeps the Django meanings the templates were written for."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.template import TemplateDoesNotExist, engines
+from django.template.loader import get_template
+from django.test import RequestFactory
+from django.utils import translation
+
+from routeplus.accounts.models import Role
+from routeplus.testing.factories import professional
+from routeplus.testing.http import logged_in
+from routeplus.ui.jinja import PageTemplate, PageTemplates
+
+
+@pytest.fixture
+def pages() -> PageTemplates:
+    engine = engines.all()[0]
+    assert isinstance(engine, PageTemplates)  # pages are looked up in Jinja2 first
+    return engine
+
+
+def render(pages: PageTemplates, source: str, **context: object) -> str:
+    with translation.override("nl"):
+        return pages.from_string(source).render(context)
+
+
+def test_printed_dates_and_numbers_are_localised_as_django_does(pages: PageTemplates) -> None:
+    html = render(pages, "{{ d }}|{{ f }}|{{ m }}|{{ f|unlocalize }}|{{ d|date('j-n-Y') }}",
+                  d=date(2026, 1, 5), f=1.5, m=Decimal("2.25"))  # fmt: skip
+    assert html == "5 januari 2026|1,5|2,25|1.5|5-1-2026"
+
+
+def test_a_method_printed_without_calling_it_is_an_error(pages: PageTemplates) -> None:
+    with pytest.raises(TypeError, match="call it with"):
+        render(pages, "{{ s.upper }}", s="x")
+    assert render(pages, "{{ s.upper() }}", s="x") == "X"
+
+
+def test_default_replaces_every_false_value_and_missing_names_are_empty(pages: PageTemplates) -> None:
+    source = "{{ zero|default('–') }}|{{ none|default('–') }}|{{ missing|default('–') }}|{{ missing.a.b }}|"
+    html = render(pages, source, zero=0, none=None)
+    assert html == "–|–|–||"
+
+
+def test_translations_escape_their_values_and_pick_the_plural(pages: PageTemplates) -> None:
+    source = (
+        "{% trans counter=n %}{{ counter }} dag{% pluralize %}{{ counter }} dagen{% endtrans %}|"
+        "{% trans name=s %}Hallo {{ name }}{% endtrans %}|{{ _('90%%') }}"
+    )
+    assert render(pages, source, n=1, s="<b>") == "1 dag|Hallo &lt;b&gt;|90%"
+    assert render(pages, source, n=3, s="x").startswith("3 dagen|")
+
+
+@pytest.mark.django_db
+def test_a_block_of_a_page_renders_alone_with_the_page_context() -> None:
+    user = professional(Role.FUNCTIONAL_ADMIN)  # the one role whose start page is the home page itself
+    client = logged_in(user)
+    whole = client.get("/")
+    assert whole.status_code == 200
+    # The test client sees the template and its context (Django's Jinja2 backend does not tell it).
+    assert [t.name for t in whole.templates] == ["ui/home.html"]
+    assert whole.context["menu"]
+    request = whole.wsgi_request
+    block = get_template("ui/home.html#content").render({}, request)
+    assert "Kies waar u aan wilt werken" in block
+    assert "<!DOCTYPE html>" not in block and "<!DOCTYPE html>" in whole.content.decode()
+
+
+def test_an_unknown_block_is_reported_as_a_missing_template(pages: PageTemplates) -> None:
+    with pytest.raises(TemplateDoesNotExist, match="no block 'nothing'"):
+        pages.get_template("ui/home.html#nothing")
+
+
+def test_translations_are_remembered_per_language(pages: PageTemplates) -> None:
+    source = "{{ _('This field is required.') }}"  # one of Django's own messages, with a Dutch translation
+    assert render(pages, source) == "Dit veld is vereist."
+    with translation.override("en"):
+        assert pages.from_string(source).render({}) == "This field is required."
+    assert render(pages, source) == "Dit veld is vereist."
+
+
+def test_a_page_with_several_forms_masks_its_csrf_token_once(pages: PageTemplates, rf: RequestFactory) -> None:
+    # Django's Jinja2 backend masks the token anew each time a form prints it (a random string each time).
+    request = rf.get("/")
+    html = PageTemplate(pages.env.from_string("{{ csrf_input }}|{{ csrf_input }}|{{ csrf_token }}"), pages).render(
+        {}, request
+    )
+    first, second, token = html.split("|")
+    assert 'name="csrfmiddlewaretoken"' in first and first == second
+    assert token and token in first
