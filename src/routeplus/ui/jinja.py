@@ -39,6 +39,7 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from routeplus.casefile.templatetags.casefile import last_score, progress_dots, progress_points
 from routeplus.casefile.templatetags.casefile_progress import progress_line
+from routeplus.intake.notices import intake_stop_notice
 from routeplus.ui.templatetags.routeplus import age, row_url
 
 
@@ -122,6 +123,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
 
 GLOBALS: dict[str, Any] = {
     "get_current_language": get_language,
+    "intake_stop_notice": intake_stop_notice,
     "now": now,
     "pgettext": pgettext,
     "progress_line": progress_line,

@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.template import Context, Template
+from django.template import engines
 
 from routeplus.intake import selectors
 from routeplus.intake.models import BudgetLine, Registration, TrajectoryCost
@@ -109,8 +109,8 @@ def test_history_counts_started_trajectories_on_the_first_of_each_month(frozen, 
 
 
 def test_intake_stop_banner_for_other_pages(frozen, area, lead):
-    template = Template("{% load intake %}{% intake_stop_notice route municipality %}")
-    context = Context({"route": route("RA_PLUS"), "municipality": municipality("GM0014")})
+    template = engines.all()[0].from_string("{{ intake_stop_notice(route, municipality) }}")
+    context = {"route": route("RA_PLUS"), "municipality": municipality("GM0014")}
     fund(area, places=1)
     assert "Aanmeldstop" not in template.render(context)
     register(lead)
