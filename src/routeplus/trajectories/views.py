@@ -35,7 +35,7 @@ from routeplus.trajectories.services import (
     trajectory_change_status,
 )
 from routeplus.ui.pagination import CountedPaginator
-from routeplus.ui.templatetags.routeplus import row_url
+from routeplus.ui.row_urls import row_url
 
 CASE_ROLES = Role.case_roles()
 # The case file shows the latest status changes; the whole history is on the timeline (filtered on status).

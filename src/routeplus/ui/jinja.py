@@ -37,10 +37,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # (not in the stubs)
 from django.utils.translation import get_language, gettext, ngettext, pgettext
 
-from routeplus.casefile.templatetags.casefile import last_score, progress_dots, progress_points
-from routeplus.casefile.templatetags.casefile_progress import progress_line
+from routeplus.casefile.progress import progress_line
 from routeplus.intake.notices import intake_stop_notice
-from routeplus.ui.templatetags.routeplus import age, row_url
+from routeplus.participants.models import age_on
+from routeplus.ui.row_urls import row_url
 
 
 def _finalize(value: Any) -> Any:
@@ -70,6 +70,11 @@ def date_filter(value: Any, format_string: str | None = None) -> str:
     if isinstance(value, datetime):
         value = template_localtime(value)
     return defaultfilters.date(value, format_string)
+
+
+def age(birth_date: date | None) -> str:
+    """Age in whole years today."""
+    return "" if birth_date is None else str(age_on(birth_date, timezone.localdate()))
 
 
 def default(value: Any, fallback: Any = "") -> Any:
@@ -106,11 +111,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "default_if_none": defaultfilters.default_if_none,
     "floatformat": defaultfilters.floatformat,
     "json_script_body": json_script_body,
-    "last_score": last_score,
     "linebreaksbr": linebreaksbr,
     "localize": formats.localize,
-    "progress_dots": progress_dots,
-    "progress_points": progress_points,
     "slice": defaultfilters.slice_filter,
     "spaceless": spaceless,
     "stringformat": defaultfilters.stringformat,

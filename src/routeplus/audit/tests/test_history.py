@@ -16,7 +16,7 @@ from routeplus.casefile.models import ContactChannel, ContactMoment, ContactWith
 from routeplus.casefile.tests.factories import EmployerFactory, provision_kind
 from routeplus.testing.factories import TrajectoryFactory, on_team, professional
 from routeplus.testing.http import logged_in
-from routeplus.ui.templatetags.routeplus import _url_pattern
+from routeplus.ui.row_urls import _url_pattern
 
 pytestmark = pytest.mark.django_db
 
