@@ -65,8 +65,19 @@ def now(format_string: str) -> str:
     return dateformat.format(timezone.localtime(), format_string)
 
 
+# The all-number formats of the pages' dates (the same in every language), written directly: Django's date
+# format parses its format string on every call, and a case file prints some thirty dates.
+_NUMERIC_DATES = {
+    "j-n-Y": "{0.day}-{0.month}-{0.year:04}",
+    "d-m-Y": "{0.day:02}-{0.month:02}-{0.year:04}",
+    "n-Y": "{0.month}-{0.year:04}",
+}
+
+
 def date_filter(value: Any, format_string: str | None = None) -> str:
     """Django's |date (a datetime in the current time zone first, as the Django engine does)."""
+    if type(value) is date and format_string in _NUMERIC_DATES:
+        return _NUMERIC_DATES[format_string].format(value)
     if isinstance(value, datetime):
         value = template_localtime(value)
     return defaultfilters.date(value, format_string)

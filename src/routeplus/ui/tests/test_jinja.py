@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.template import TemplateDoesNotExist, engines
+from django.template import TemplateDoesNotExist, defaultfilters, engines
 from django.template.loader import get_template
 from django.test import RequestFactory
 from django.utils import translation
@@ -91,3 +91,11 @@ def test_a_page_with_several_forms_masks_its_csrf_token_once(pages: PageTemplate
     first, second, token = html.split("|")
     assert 'name="csrfmiddlewaretoken"' in first and first == second
     assert token and token in first
+
+
+@pytest.mark.parametrize("fmt", ["j-n-Y", "d-m-Y", "n-Y", "j F Y"])
+def test_dates_print_as_djangos_date_format_prints_them(pages: PageTemplates, fmt: str) -> None:
+    days = [date(2026, 1, 5), date(1999, 12, 31), date(2026, 10, 9), date(5, 3, 1)]
+    for day in days:
+        with translation.override("nl"):
+            assert pages.from_string(f"{{{{ d|date('{fmt}') }}}}").render({"d": day}) == defaultfilters.date(day, fmt)
