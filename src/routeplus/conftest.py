@@ -69,14 +69,13 @@ def page() -> Iterator[Any]:
 def _pages_tell_the_test_client() -> Iterator[None]:
     """Django's test environment makes Django templates tell the test client what they rendered with which context
     (`response.context`, `assertTemplateUsed`); the Jinja2 pages do the same in tests, and only in tests."""
-    render = PageTemplate.render
+    fill = PageTemplate.fill
 
-    def rendered(self: PageTemplate, context: dict[str, Any] | None = None, request: Any = None) -> str:
-        context = {} if context is None else context
-        html = render(self, context, request)  # fills `context` with the request, csrf and context processors
-        template_rendered.send(sender=self, template=self, context=context)
-        return html
+    def filled(self: PageTemplate, context: dict[str, Any], request: Any) -> dict[str, Any]:
+        context = fill(self, context, request)
+        template_rendered.send(sender=self, template=self, context=context)  # before rendering, as Django does
+        return context
 
-    PageTemplate.render = rendered
+    PageTemplate.fill = filled
     yield
-    PageTemplate.render = render
+    PageTemplate.fill = fill

@@ -26,16 +26,16 @@ from typing import Any
 import jinja2
 from django.core.serializers.json import DjangoJSONEncoder
 from django.middleware.csrf import get_token
-from django.template import TemplateDoesNotExist, defaultfilters
-from django.template.backends.jinja2 import Jinja2, Template
+from django.template import TemplateDoesNotExist, TemplateSyntaxError, defaultfilters
+from django.template.backends.jinja2 import Jinja2, Template, get_exception_info
 from django.templatetags.l10n import unlocalize
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
-from django.utils.html import format_html, strip_spaces_between_tags
+from django.utils.html import conditional_escape, format_html, strip_spaces_between_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # (not in the stubs)
-from django.utils.translation import get_language, gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, npgettext, pgettext
 
 from routeplus.casefile.progress import progress_line
 from routeplus.intake.notices import intake_stop_notice
@@ -95,7 +95,7 @@ def default(value: Any, fallback: Any = "") -> Any:
 
 def linebreaksbr(value: Any) -> SafeString:
     """Django's |linebreaksbr, escaping the text first."""
-    return defaultfilters.linebreaksbr(value, autoescape=True)
+    return defaultfilters.linebreaksbr(value, autoescape=not hasattr(value, "__html__"))  # Markup is escaped already
 
 
 # The characters Django's json_script escapes, so the text can never close the script element.
@@ -111,7 +111,7 @@ def json_script_body(value: Any) -> SafeString:
 
 def spaceless(value: Any) -> SafeString:
     """Django's {% spaceless %}, as a filter block: {% filter spaceless %}…{% endfilter %}."""
-    return mark_safe(strip_spaces_between_tags(str(value).strip()))  # noqa: S308  # nosec B308, B703  (rendered markup)
+    return mark_safe(strip_spaces_between_tags(str(conditional_escape(value)).strip()))  # noqa: S308  # nosec B308, B703  (rendered markup)
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
@@ -138,7 +138,6 @@ GLOBALS: dict[str, Any] = {
     "get_current_language": get_language,
     "intake_stop_notice": intake_stop_notice,
     "now": now,
-    "pgettext": pgettext,
     "progress_line": progress_line,
     "row_url": row_url,
     "static": static,
@@ -173,7 +172,10 @@ def environment(**options: Any) -> jinja2.Environment:
     options["undefined"] = jinja2.ChainableUndefined  # in development too, so pages behave the same everywhere
     options.pop("autoescape", None)  # always on, whatever the settings say
     env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"], finalize=_finalize, **options)
-    env.install_gettext_callables(cached_gettext, cached_ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # install_gettext_callables is added to the environment by the i18n extension.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        cached_gettext, cached_ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
     return env
@@ -191,20 +193,34 @@ class PageTemplate(Template):
         self.name = template.name if block is None else f"{template.name}#{block}"
 
     def render(self, context: dict[str, Any] | None = None, request: Any = None) -> str:
-        context = {} if context is None else context
-        if request is not None:  # as Django's Jinja2 backend does
-            context["request"] = request
-            # Masked once per page: Django's lazy ones mask the token anew each time a form prints it.
-            token = _Once(partial(get_token, request))
-            context["csrf_token"] = token
-            context["csrf_input"] = _Once(partial(_csrf_field, token))
-            for context_processor in self.backend.template_context_processors:
-                context.update(context_processor(request))
-        if self.block is None:
-            html = self.template.render(context)
-        else:
-            html = "".join(self.template.blocks[self.block](self.template.new_context(context)))
-        return html
+        context = self.fill({} if context is None else context, request)
+        try:
+            if self.block is None:
+                return self.template.render(context)
+            try:
+                return "".join(self.template.blocks[self.block](self.template.new_context(context)))
+            except Exception:  # as Template.render does: the traceback then points at the template's lines
+                self.template.environment.handle_exception()
+        except jinja2.TemplateSyntaxError as exc:  # as Django's Jinja2 backend does: its debug page shows the line
+            new = TemplateSyntaxError(exc.args)
+            new.template_debug = get_exception_info(exc)  # type: ignore[attr-defined, arg-type]
+            raise new from exc
+
+    def fill(self, context: dict[str, Any], request: Any) -> dict[str, Any]:
+        """The view's context with the request, the CSRF token and the context processors' values under it (a
+        value of the view wins, as in Django templates). Fills the view's own dict: tests read it."""
+        if request is None:
+            return context
+        view = dict(context)
+        context["request"] = request
+        # Masked once per page: Django's lazy ones mask the token anew each time a form prints it.
+        token = _Once(partial(get_token, request))
+        context["csrf_token"] = token
+        context["csrf_input"] = _Once(partial(_csrf_field, token))
+        for context_processor in self.backend.template_context_processors:
+            context.update(context_processor(request))
+        context.update(view)
+        return context
 
 
 def _csrf_field(token: "_Once") -> str:

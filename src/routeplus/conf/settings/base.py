@@ -123,7 +123,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {"environment": "routeplus.ui.jinja.environment", "context_processors": _CONTEXT_PROCESSORS},
     },
-    # What other packages render with Django templates: the admin, the REST framework, django-otp-webauthn.
+    # What other packages render with Django templates: the admin, the REST framework; and one widget (ui/widgets).
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],

@@ -99,3 +99,18 @@ def test_dates_print_as_djangos_date_format_prints_them(pages: PageTemplates, fm
     for day in days:
         with translation.override("nl"):
             assert pages.from_string(f"{{{{ d|date('{fmt}') }}}}").render({"d": day}) == defaultfilters.date(day, fmt)
+
+
+@pytest.mark.django_db
+def test_a_value_of_the_view_wins_over_a_context_processor(pages: PageTemplates, rf: RequestFactory) -> None:
+    request = rf.get("/")
+    request.user = professional(Role.CASE_LEAD)
+    template = PageTemplate(pages.env.from_string("{{ user }}|{{ menu|length }}"), pages)
+    assert template.render({"user": "de jongere", "menu": []}, request) == "de jongere|0"
+    assert template.render({}, request) != "de jongere|0"  # without it, the processors' values
+
+
+def test_markup_filters_escape_what_is_not_markup_and_only_that(pages: PageTemplates) -> None:
+    html = render(pages, "{{ s|spaceless }}|{{ s|linebreaksbr }}|{{ _('a & b')|linebreaksbr }}", s="<b>x</b>\n")
+    assert html == "&lt;b&gt;x&lt;/b&gt;|&lt;b&gt;x&lt;/b&gt;<br>|a & b"
+    assert render(pages, "{{ pgettext('maand', 'mei') }}") == "mei"
