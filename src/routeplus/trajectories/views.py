@@ -34,6 +34,7 @@ from routeplus.trajectories.services import (
     team_member_end,
     trajectory_change_status,
 )
+from routeplus.ui.jinja import date_filter
 from routeplus.ui.pagination import CountedPaginator
 from routeplus.ui.row_urls import row_url
 
@@ -112,7 +113,7 @@ def caseload_lines(rows: Any, today: date) -> list[CaseloadLine]:
                 route=row.route_name,
                 status=labels.get(row.status, row.status),
                 municipality=row.municipality_name,
-                registered=f"{row.registered_on.day}-{row.registered_on.month}-{row.registered_on.year}",  # j-n-Y
+                registered=date_filter(row.registered_on, "j-n-Y"),
             )
         )
     return lines

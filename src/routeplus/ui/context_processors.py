@@ -1,14 +1,13 @@
 """The main menu for the logged-in user's roles (shared/ux.md: navigation by role)."""
 
-from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from routeplus.access.door import active_roles
 from routeplus.accounts.models import Role
+from routeplus.ui.row_urls import row_url
 
 # (url name, label, roles that see it); only pages that exist are listed.
 MENU = [
@@ -31,21 +30,15 @@ MENU = [
 ]
 
 
-@lru_cache(maxsize=256)
-def _menu_url(script_prefix: str, name: str) -> str:
-    """A menu entry's address, reversed once per process (every page shows the menu)."""
-    return reverse(name)
-
-
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
     roles = active_roles(user)
     current = request.resolver_match.view_name if request.resolver_match else ""
-    prefix = get_script_prefix()
     items = [
-        {"url": _menu_url(prefix, name), "label": label, "current": current == name}
+        # row_url: reversed once per process and script prefix, not on every page
+        {"url": row_url(name), "label": label, "current": current == name}
         for name, label, allowed in MENU
         if roles & allowed and (name != "admin:index" or user.is_staff)
     ]

@@ -145,26 +145,16 @@ GLOBALS: dict[str, Any] = {
 }
 
 
-# Translations of the templates' literal strings, per language. Django's gettext looks the message up in several
-# catalogues on every call (some 80 calls a page); the strings and catalogues do not change while the process runs.
+# Translations of the templates' literal strings, per language: Django's gettext looks each message up in several
+# catalogues on every call (some 80 calls a page), and strings and catalogues do not change while the process runs.
+# Plurals (a few a page) go to Django directly.
 @lru_cache(maxsize=4096)
 def _gettext_in(language: str | None, message: str) -> str:
     return gettext(message)  # the active language is `language`: the callers read it just before
 
 
-@lru_cache(maxsize=1024)
-def _ngettext_in(language: str | None, singular: str, plural: str, number: int) -> str:
-    return ngettext(singular, plural, number)
-
-
 def cached_gettext(message: str) -> str:
     return _gettext_in(get_language(), message)
-
-
-def cached_ngettext(singular: str, plural: str, number: int) -> str:
-    if not isinstance(number, int):  # a count that is not an int is rare: translate it the slow way
-        return ngettext(singular, plural, number)
-    return _ngettext_in(get_language(), singular, plural, number)
 
 
 def environment(**options: Any) -> jinja2.Environment:
@@ -174,7 +164,7 @@ def environment(**options: Any) -> jinja2.Environment:
     env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"], finalize=_finalize, **options)
     # install_gettext_callables is added to the environment by the i18n extension.
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        cached_gettext, cached_ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+        cached_gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)

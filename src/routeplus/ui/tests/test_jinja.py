@@ -12,7 +12,7 @@ from django.utils import translation
 from routeplus.accounts.models import Role
 from routeplus.testing.factories import professional
 from routeplus.testing.http import logged_in
-from routeplus.ui.jinja import PageTemplate, PageTemplates
+from routeplus.ui.jinja import PageTemplate, PageTemplates, _gettext_in
 
 
 @pytest.fixture
@@ -76,10 +76,12 @@ def test_an_unknown_block_is_reported_as_a_missing_template(pages: PageTemplates
 
 def test_translations_are_remembered_per_language(pages: PageTemplates) -> None:
     source = "{{ _('This field is required.') }}"  # one of Django's own messages, with a Dutch translation
+    _gettext_in.cache_clear()
     assert render(pages, source) == "Dit veld is vereist."
     with translation.override("en"):
         assert pages.from_string(source).render({}) == "This field is required."
     assert render(pages, source) == "Dit veld is vereist."
+    assert _gettext_in.cache_info()[:2] == (1, 2)  # (hits, misses): the third render was remembered
 
 
 def test_a_page_with_several_forms_masks_its_csrf_token_once(pages: PageTemplates, rf: RequestFactory) -> None:
