@@ -1,19 +1,48 @@
-"""Session limits and the second factor, enforced for every view except the public ones and the login steps."""
+"""The second factor's device loaded per request, session limits and the second factor, enforced for every view
+except the public ones and the login steps."""
 
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_otp import middleware as otp_middleware
+from django_otp.models import Device
 
 from routeplus.accounts.sessions import session_expiry_reason, session_touch
 from routeplus.accounts.two_factor import has_second_factor, is_verified
 from routeplus.audit.models import Action, Result
 from routeplus.audit.services import Origin, access_log_append
+from routeplus.conf.compiled import CompiledQuery
+
+# One statement per kind of device (TOTP, recovery codes, security key), the model's label being the shape.
+_DEVICE = CompiledQuery(
+    lambda label, *, device_id: apps.get_model(label).objects.filter(id=device_id)[:1], device_id=int
+)
+_LARGEST_ID = 2**63 - 1
+
+
+class OTPMiddleware(otp_middleware.OTPMiddleware):
+    """django-otp's middleware (request.user.otp_device, is_verified()), with the device that verified the
+    session read by SQL compiled once per worker (conf.compiled): it runs on every request. The persistent id
+    is read as django-otp reads it (`app_label.model/id`); anything else means no device, as there."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        try:
+            label, device_id = self._normalize_persistent_id(persistent_id).rsplit("/", 1)
+            model = apps.get_model(label)
+            pk = int(device_id)
+        except (ValueError, LookupError):
+            return None
+        if not issubclass(model, Device) or not 0 < pk <= _LARGEST_ID:
+            return None
+        device: Device | None = _DEVICE.first(model._meta.label, device_id=pk)
+        return device
 
 
 class SessionLimitsMiddleware:

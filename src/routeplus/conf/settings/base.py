@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "routeplus.accounts.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "routeplus.accounts.middleware.SessionLimitsMiddleware",
@@ -161,7 +161,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["routeplus.accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["routeplus.accounts.backends.LockoutBackend", "routeplus.accounts.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ui:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -221,6 +221,7 @@ MAILERS = mailers(env_str("EMAIL_BACKEND", "smtp"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "routeplus <noreply@localhost>")
 
 # Sessions: short-lived, HTTP-only, same-site; the security issue adds idle/absolute limits per session.
+SESSION_ENGINE = "routeplus.accounts.session_store"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 15) * 60
 # Off: accounts.sessions.session_touch writes the session when the idle clock moves (every 30 s at most).
 SESSION_SAVE_EVERY_REQUEST = False
