@@ -75,6 +75,21 @@ def _shallow[O](obj: O) -> O:
     return twin
 
 
+def _remembered_converters(compiler: Any) -> Callable[[Any], Any]:
+    """The compiler's `get_converters`, answered from memory for its own select list: the functions that turn
+    each column's database value into Python depend only on the columns (Django works them out per execution)."""
+    columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+    converters = compiler.get_converters(columns)
+    find = compiler.get_converters
+
+    def get_converters(expressions: list[Any]) -> Any:
+        if len(expressions) == len(columns) and all(a is b for a, b in zip(expressions, columns, strict=True)):
+            return converters
+        return find(expressions)
+
+    return get_converters
+
+
 @dataclass(frozen=True)
 class _Statement:
     """One shape, compiled: the template query set (never evaluated), its compiler, SQL and parameters, and for
@@ -85,6 +100,7 @@ class _Statement:
     sql: str | None  # None: the shape matches nothing (Django's EmptyResultSet)
     params: tuple[Any, ...]
     slots: tuple[tuple[int, str, Callable[[Any], Any]], ...]
+    get_converters: Callable[[Any], Any] | None = field(default=None, repr=False)
 
     def layout(self) -> tuple[str | None, list[tuple[int, str]]]:
         """The SQL and where each value goes in it: the same for every set of stand-ins, if the builder fits."""
@@ -101,6 +117,7 @@ class _Statement:
         sql = self.sql
         compiler = _shallow(self.compiler)
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+        compiler.get_converters = self.get_converters
         query = _shallow(self.queryset.query)
         query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
         queryset = _shallow(self.queryset)
@@ -184,4 +201,4 @@ class CompiledQuery[T]:
             if not found:
                 raise ImproperlyConfigured(f"{self.name}: {name} does not reach the SQL as a parameter")
             slots += found
-        return _Statement(queryset, compiler, sql, tuple(params), tuple(slots))
+        return _Statement(queryset, compiler, sql, tuple(params), tuple(slots), _remembered_converters(compiler))

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections
 from django.db.models import Q
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from routeplus.accounts.models import Role
@@ -55,6 +56,28 @@ def test_model_instances_with_related_rows_are_those_of_the_query_set_for_each_v
         assert found.registered_on == expected.registered_on  # converted as the ORM converts it (dates on SQLite)
         assert found._state.adding is False
     assert TRAJECTORY.first(trajectory_uuid=uuid.uuid4()) is None
+
+
+def test_the_converters_of_a_shape_are_worked_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    trajectory = TrajectoryFactory()
+    TRAJECTORY.first(trajectory_uuid=trajectory.uuid)  # compiled (and its converters found) here at the latest
+    worked_out: list[object] = []
+    original = SQLCompiler.get_converters
+
+    def counting(self: SQLCompiler, expressions: list[object]) -> object:
+        worked_out.append(expressions)
+        return original(self, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counting)
+    for _ in range(3):
+        found = TRAJECTORY.first(trajectory_uuid=trajectory.uuid)
+        assert found is not None and found.registered_on == trajectory.registered_on and found.uuid == trajectory.uuid
+    assert worked_out == []
+    # Another select list on the same compiler (Django does not ask this of a select, but may): worked out anew.
+    statement = TRAJECTORY._statement(())
+    assert statement.get_converters is not None
+    other = list(reversed([column for column, _sql, _alias in statement.compiler.select]))
+    assert statement.get_converters(other) == original(statement.compiler, other)
 
 
 def test_values_rows_follow_the_dates_and_ids_of_each_call() -> None:
