@@ -3,11 +3,13 @@
 from datetime import date
 from decimal import Decimal
 
+import jinja2
 import pytest
 from django.template import TemplateDoesNotExist, defaultfilters, engines
 from django.template.loader import get_template
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from routeplus.accounts.models import Role
 from routeplus.testing.factories import professional
@@ -52,6 +54,28 @@ def test_translations_escape_their_values_and_pick_the_plural(pages: PageTemplat
     )
     assert render(pages, source, n=1, s="<b>") == "1 dag|Hallo &lt;b&gt;|90%"
     assert render(pages, source, n=3, s="x").startswith("3 dagen|")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ _('90%%') }}",
+        "{{ _('a & b') }}",
+        "{{ gettext('This field is required.') }}",
+        "{% trans %}Hallo{% endtrans %}",
+        "{% trans %}100%% klaar{% endtrans %}",
+        "{% trans name=s %}Hallo {{ name }}{% endtrans %}",
+        "{{ _('Hallo %(name)s', name=s) }}",
+        "{{ _('x')|length }}",
+    ],
+)
+def test_translations_give_what_jinja2s_newstyle_gettext_gives(pages: PageTemplates, source: str) -> None:
+    newstyle = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    newstyle.install_gettext_callables(gettext, ngettext, newstyle=True)
+    for language in ("nl", "en"):
+        with translation.override(language):
+            expected = newstyle.from_string(source).render(s="<b>")
+            assert pages.from_string(source).render({"s": "<b>"}) == expected
 
 
 @pytest.mark.django_db
