@@ -42,8 +42,12 @@ def active_roles(user: Any) -> frozenset[str]:
 
 
 def _school_ids(user: Any) -> QuerySet[Membership, int]:
+    return _school_ids_of(user.pk)
+
+
+def _school_ids_of(user_id: int) -> QuerySet[Membership, int]:
     return Membership.objects.filter(
-        user=user, is_active=True, role=Role.SCHOOL_COORDINATOR, organisation__kind="school"
+        user_id=user_id, is_active=True, role=Role.SCHOOL_COORDINATOR, organisation__kind="school"
     ).values_list("organisation_id", flat=True)
 
 
@@ -60,30 +64,35 @@ def previous_team_places(user: Any, on: date) -> QuerySet[TeamMember]:
     afterwards or had left it before) and the user still holds the role. Each place reads the successor,
     `trajectory__handover_out__to_trajectory`; a single join, as a trajectory is handed over once.
     """
+    return _previous_team_places_of(active_roles(user), user_id=user.pk, on=on)
+
+
+def _previous_team_places_of(roles: frozenset[str], *, user_id: int, on: date) -> QuerySet[TeamMember]:
     handover_date = F("trajectory__handover_out__handover_date")
     return TeamMember.objects.filter(
-        user=user,
-        role__in=active_roles(user) & Role.case_roles(),
+        user_id=user_id,
+        role__in=sorted(roles & Role.case_roles()),
         trajectory__handover_out__handover_date__lte=on,
         trajectory__handover_out__overlap_until__gte=on,
         start_date__lte=handover_date,
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=handover_date))
 
 
-def _trajectories_on_caseload_or_readable(user: Any, *, previous_team: bool) -> QuerySet[Trajectory]:
-    """The caseload condition shared by the lists and the door; with previous_team, also the trajectories the
-    user reads because they were on the previous team and the handover's overlap has not ended."""
-    roles = active_roles(user)
+def trajectories_on_caseload_of(
+    roles: frozenset[str], *, user_id: int, on: date, previous_team: bool = False
+) -> QuerySet[Trajectory]:
+    """The caseload condition shared by the lists and the door, for a user with these active roles on `on`;
+    with previous_team, also the trajectories the user reads because they were on the previous team and the
+    handover's overlap has not ended. From plain values, so that a list can compile it (conf.compiled)."""
     if not roles & Role.case_roles():
         return Trajectory.objects.none()
-    today = timezone.localdate()
-    on_team = team_places_on(today, user=user)
+    on_team = team_places_on(on, user_id=user_id)
     condition = Q(id__in=on_team.values("trajectory_id"))
     if previous_team:
-        previous = previous_team_places(user, today)
+        previous = _previous_team_places_of(roles, user_id=user_id, on=on)
         condition |= Q(id__in=previous.values("trajectory__handover_out__to_trajectory_id"))
     if Role.SCHOOL_COORDINATOR in roles:
-        condition |= Q(status__in=REGISTRATION_STATUSES, participant__school_id__in=_school_ids(user))
+        condition |= Q(status__in=REGISTRATION_STATUSES, participant__school_id__in=_school_ids_of(user_id))
     # A restriction of processing (GDPR art. 18, privacy app) closes the case file to everyone.
     return Trajectory.objects.filter(condition).exclude(participant__restriction__is_active=True)
 
@@ -94,14 +103,14 @@ def trajectories_visible_to(user: Any) -> QuerySet[Trajectory]:
     The files the previous team may still read after a handover are left out: they read them, but they are
     not their case (see trajectories_readable_by).
     """
-    return _trajectories_on_caseload_or_readable(user, previous_team=False)
+    return trajectories_on_caseload_of(active_roles(user), user_id=user.pk, on=timezone.localdate())
 
 
 def trajectories_readable_by(user: Any) -> QuerySet[Trajectory]:
     """Who reads a case file, as a list: the caseload plus the files the user reads while a handover's overlap
     lasts. No page lists these; the door asks the same rule of one trajectory (`readable`), which
     access/tests/test_door.py holds equal to this form, and the policy table then has the last word."""
-    return _trajectories_on_caseload_or_readable(user, previous_team=True)
+    return trajectories_on_caseload_of(active_roles(user), user_id=user.pk, on=timezone.localdate(), previous_team=True)
 
 
 def _team_places(roles: tuple[str, ...], *, trajectory_id: int, user_id: int, on: date) -> QuerySet[TeamMember, Any]:

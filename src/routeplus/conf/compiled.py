@@ -13,17 +13,19 @@ each value must reach the SQL as a parameter of its own. When a shape is first c
 two sets of stand-ins, and refused unless both give the same SQL with every stand-in among the parameters (not
 written into the text), so a builder that does not fit fails loudly instead of answering wrongly.
 
-Only `all()` and `first()` read a compiled query: a query set chained onto one would run the compiled SQL and
-ignore the chained part, so none is handed out.
+Only `all()`, `first()` and `pages()` read a compiled query: a query set chained onto one would run the compiled
+SQL and ignore the chained part, so none is handed out. `pages()` is the list for a paginator: each slice runs
+the statement with `LIMIT %s OFFSET %s` appended, as Django writes a sliced query but with the bounds as
+parameters, so one statement serves every page.
 """
 
 import secrets
 import uuid
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -106,15 +108,21 @@ class _Statement:
         """The SQL and where each value goes in it: the same for every set of stand-ins, if the builder fits."""
         return self.sql, [(position, name) for position, name, _adapt in self.slots]
 
-    def rows(self, values: dict[str, Any]) -> QuerySet[Any, Any]:
+    def rows(self, values: dict[str, Any], window: tuple[int, int] | None = None) -> QuerySet[Any, Any]:
         """A query set that runs this statement with these values and reads its rows as the template would; to be
-        iterated, never chained (a chained query would keep this SQL)."""
+        iterated, never chained (a chained query would keep this SQL). window: (offset, limit) of the rows."""
         if self.sql is None:
             return self.queryset.none()
         params = list(self.params)
         for position, name, adapt in self.slots:
             params[position] = adapt(values[name])
         sql = self.sql
+        if window is not None:
+            query = self.queryset.query
+            if query.is_sliced or query.select_for_update:
+                raise ImproperlyConfigured("CompiledQuery.pages: the builder must not slice or lock its query")
+            sql += " LIMIT %s OFFSET %s"
+            params += [window[1], window[0]]
         compiler = _shallow(self.compiler)
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
         compiler.get_converters = self.get_converters
@@ -149,7 +157,18 @@ class CompiledQuery[T]:
         """The first row; the builder slices ([:1]) so the database stops there."""
         return next(iter(self._rows(shape, values)), None)
 
-    def _rows(self, shape: tuple[Hashable, ...], values: dict[str, Any]) -> QuerySet[Any, T]:
+    def pages(self, *shape: Hashable, **values: Any) -> "CompiledPages[T]":
+        """The rows as a list that a paginator slices: each slice is one query, with its bounds as parameters."""
+        self._checked(values)
+        return CompiledPages(self, shape, values)
+
+    def _rows(
+        self, shape: tuple[Hashable, ...], values: dict[str, Any], window: tuple[int, int] | None = None
+    ) -> QuerySet[Any, T]:
+        self._checked(values)
+        return self._statement(shape).rows(values, window)
+
+    def _checked(self, values: dict[str, Any]) -> None:
         if values.keys() != self.kinds.keys():
             raise TypeError(f"{self.name}: values {sorted(values)}, expected {sorted(self.kinds)}")
         for name, value in values.items():
@@ -159,7 +178,6 @@ class CompiledQuery[T]:
             # Exactly the kind: None would change the SQL (IS NULL), a datetime is no date to SQLite, True no id.
             elif type(value) is not kind:
                 raise TypeError(f"{self.name}: {name} must be {kind.__name__}, not {type(value).__name__}")
-        return self._statement(shape).rows(values)
 
     def _statement(self, shape: tuple[Hashable, ...]) -> _Statement:
         # Kept on the connection object: Django gives each thread its own, and a compiler runs on the one it was
@@ -202,3 +220,46 @@ class CompiledQuery[T]:
                 raise ImproperlyConfigured(f"{self.name}: {name} does not reach the SQL as a parameter")
             slots += found
         return _Statement(queryset, compiler, sql, tuple(params), tuple(slots), _remembered_converters(compiler))
+
+
+class CompiledPages[T]:
+    """A compiled query's rows for a paginator (Django's, or ui.pagination's): `rows[a:b]` runs the statement for
+    those rows only; `count()` and any other index ask the query set itself (a page past the end, a bad number)."""
+
+    ordered = True  # the builder orders its rows; Django's Paginator warns about an unordered list otherwise
+
+    def __init__(self, query: CompiledQuery[T], shape: tuple[Hashable, ...], values: dict[str, Any]) -> None:
+        self.query, self.shape, self.values = query, shape, values
+
+    def queryset(self) -> QuerySet[Any, T]:
+        """The query set the statement was compiled from, with these values (for what is not a slice)."""
+        return self.query.build(*self.shape, **self.values)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if (
+            isinstance(index, slice)
+            and index.step is None
+            and isinstance(index.start, int)
+            and isinstance(index.stop, int)
+            and 0 <= index.start <= index.stop
+        ):
+            window = (index.start, index.stop - index.start)
+            return list(self.query._rows(self.shape, dict(self.values), window))
+        if isinstance(index, slice):  # open-ended or stepped: as the query set slices it
+            return list(self.queryset()[index])
+        return self.queryset()[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.query._rows(self.shape, dict(self.values)))
+
+    def count(self) -> int:
+        return self.queryset().count()
+
+    def __len__(self) -> int:
+        return self.count()

@@ -8,9 +8,9 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
-from routeplus.access.door import trajectories_visible_to
+from routeplus.access.door import active_roles, trajectories_on_caseload_of
 from routeplus.accounts.models import Municipality
-from routeplus.conf.compiled import CompiledQuery
+from routeplus.conf.compiled import CompiledPages, CompiledQuery
 from routeplus.conf.search import search_terms
 from routeplus.trajectories.models import Handover, Route, RouteOffering, StatusChange, TeamMember, Trajectory
 from routeplus.ui.pagination import with_total
@@ -56,19 +56,19 @@ class CaseloadRow(NamedTuple):
     total: int
 
 
-def caseload_list(
+def _caseload(
+    roles: tuple[str, ...],
+    sort: str,
+    terms: tuple[str, ...] = (),
     *,
-    user: Any,
-    search: str = "",
+    user_id: int,
+    on: date,
     route_code: str = "",
     status: str = "",
     municipality_code: str = "",
-    sort: str = DEFAULT_SORT,
 ) -> QuerySet[Trajectory, tuple[Any, ...]]:
-    """The trajectories on the user's caseload as tuples of CASELOAD_VALUES (CaseloadRow._make reads one),
-    filtered and sorted; one query for a page and the list's length (ui.pagination.CountedPaginator)."""
-    qs = trajectories_visible_to(user)
-    for term in search_terms(search):
+    qs = trajectories_on_caseload_of(frozenset(roles), user_id=user_id, on=on)
+    for term in terms:
         qs = qs.filter(Q(participant__given_name__icontains=term) | Q(participant__family_name__icontains=term))
     if route_code:
         qs = qs.filter(route__code=route_code)
@@ -78,6 +78,36 @@ def caseload_list(
         qs = qs.filter(municipality__cbs_code=municipality_code)
     ordered = qs.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS[DEFAULT_SORT]))
     return with_total(ordered).values_list(*CASELOAD_VALUES)
+
+
+# The caseload without a search, compiled once per set of filters in use (conf.compiled): the page most visited.
+# A search is not compiled: its terms reach the SQL inside LIKE patterns, not as parameters of their own.
+_CASELOAD_FILTERS = ("route_code", "status", "municipality_code")
+_COMPILED_CASELOADS = {
+    used: CompiledQuery(_caseload, user_id=int, on=date, **dict.fromkeys(used, str))
+    for used in (tuple(f for n, f in enumerate(_CASELOAD_FILTERS) if mask >> n & 1) for mask in range(8))
+}
+
+
+def caseload_list(
+    *,
+    user: Any,
+    search: str = "",
+    route_code: str = "",
+    status: str = "",
+    municipality_code: str = "",
+    sort: str = DEFAULT_SORT,
+) -> "QuerySet[Trajectory, tuple[Any, ...]] | CompiledPages[tuple[Any, ...]]":
+    """The trajectories on the user's caseload as tuples of CASELOAD_VALUES (CaseloadRow._make reads one),
+    filtered and sorted; one query for a page and the list's length (ui.pagination.CountedPaginator)."""
+    roles = tuple(sorted(active_roles(user)))
+    sort = sort if sort in CASELOAD_SORTS else DEFAULT_SORT
+    filters = {"route_code": route_code, "status": str(status), "municipality_code": municipality_code}
+    used = {name: value for name, value in filters.items() if value}
+    terms = tuple(search_terms(search))
+    if terms or type(user.pk) is not int:
+        return _caseload(roles, sort, terms, user_id=user.pk, on=timezone.localdate(), **used)
+    return _COMPILED_CASELOADS[tuple(used)].pages(roles, sort, user_id=user.pk, on=timezone.localdate(), **used)
 
 
 @dataclass(frozen=True)

@@ -185,3 +185,36 @@ def test_each_thread_compiles_on_its_own_connection() -> None:
     assert main_statement.compiler.connection is main_connection
     assert other_statement.compiler.connection is other_connection
     assert main_statement.sql == other_statement.sql
+
+
+def _goals_of_trajectory(*, trajectory_id: int):
+    return LearningGoal.objects.filter(trajectory_id=trajectory_id).order_by("id").values_list("id", flat=True)
+
+
+GOAL_PAGES = CompiledQuery(_goals_of_trajectory, trajectory_id=int)
+
+
+def test_pages_slice_as_the_query_set_slices_with_one_statement_for_every_page() -> None:
+    goal = LearningGoalFactory()
+    trajectory_id = goal.trajectory_id
+    for _ in range(6):
+        LearningGoalFactory(trajectory=goal.trajectory)
+    expected = list(_goals_of_trajectory(trajectory_id=trajectory_id))
+    rows = GOAL_PAGES.pages(trajectory_id=trajectory_id)
+    assert rows.ordered and rows.count() == len(expected) == 7 and list(rows) == expected
+    statements: set[str] = set()
+    for start, stop in ((0, 3), (3, 6), (6, 9), (9, 12), (2, 2)):
+        with CaptureQueriesContext(connection) as queries:
+            assert rows[start:stop] == expected[start:stop]
+        assert len(queries) == 1 or start == stop == 2
+        statements.update(q["sql"].split(" LIMIT ")[0] for q in queries)
+    assert len(statements) == 1  # the bounds are parameters: the same statement for each page
+    assert rows[1] == expected[1]  # not a slice: the query set answers
+
+
+def test_pages_of_a_builder_that_slices_are_refused() -> None:
+    sliced = CompiledQuery(
+        lambda *, trajectory_id: _goals_of_trajectory(trajectory_id=trajectory_id)[:5], trajectory_id=int
+    )
+    with pytest.raises(ImproperlyConfigured, match="must not slice"):
+        sliced.pages(trajectory_id=TrajectoryFactory().pk)[0:2]

@@ -1,14 +1,17 @@
 """The caseload and case-file pages: search, filters, paging, forms, and query counts that do not grow."""
 
 from datetime import date
+from unittest import mock
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from routeplus.accounts.models import Role
+from routeplus.conf.compiled import CompiledPages
 from routeplus.participants.models import Participant
 from routeplus.testing.factories import (
     SchoolFactory,
@@ -107,6 +110,66 @@ def test_caseload_pages_by_fifty_and_sorts(case_lead):
     assert "Naam54" in second.text
     descending = client.get(CASELOAD, {"sort": "-name"})
     assert descending.context["rows"][0].name.startswith("Naam54, ")
+
+
+def _mixed_caseload(lead) -> None:
+    """Fourteen trajectories on the lead's caseload with every sort key and filter varying, names repeating."""
+    routes = [route("RA_PLUS"), route("ROUTE_ENTREE")]
+    places = [municipality("GM0014"), municipality("GM1966")]
+    statuses = [Status.ACTIVE, Status.WAITING]
+    for n in range(14):
+        on_team(
+            lead,
+            TrajectoryFactory(
+                participant__family_name=f"Naam{n % 5}",
+                participant__birth_date=date(2005 + n % 4, 1 + n % 12, 1 + n),
+                route=routes[n % 2],
+                municipality=places[n % 3 % 2],
+                status=statuses[n % 3 % 2],
+                start_date=None if statuses[n % 3 % 2] == Status.WAITING else date(2025, 8, 1),
+                registered_on=date(2025, 1 + n % 6, 1 + n),
+            ),
+        )
+
+
+def test_the_compiled_caseload_gives_the_query_sets_rows_for_every_sort_filter_and_page(case_lead):
+    from routeplus.trajectories.selectors import CASELOAD_SORTS, _caseload, caseload_list
+
+    _mixed_caseload(case_lead)
+    other = professional(Role.CASE_LEAD)
+    on_team(other, TrajectoryFactory(participant__family_name="Naam0"))  # someone else's: never listed
+    filters = [{}, {"route_code": "ROUTE_ENTREE"}, {"status": Status.WAITING}, {"municipality_code": "GM1966"},
+               {"route_code": "RA_PLUS", "status": Status.ACTIVE, "municipality_code": "GM0014"}]  # fmt: skip
+    today = timezone.localdate()
+    for sort in CASELOAD_SORTS:
+        for used in filters:
+            compiled = caseload_list(user=case_lead, sort=sort, **used)
+            expected = list(_caseload((Role.CASE_LEAD,), sort, user_id=case_lead.pk, on=today, **used))
+            assert isinstance(compiled, CompiledPages)
+            assert expected, (sort, used)
+            for start in (0, 5, 10):
+                assert compiled[start : start + 5] == expected[start : start + 5], (sort, used, start)
+            assert compiled.count() == len(expected)
+    searched = caseload_list(user=case_lead, search="Naam3")
+    assert isinstance(searched, QuerySet) and {row[1] for row in searched} == {"Naam3"}  # a search: not compiled
+
+
+def test_the_caseload_builds_no_query_set_for_its_list_after_the_first_visit(lead_on_team):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    client = logged_in(lead_on_team)
+    assert client.get(CASELOAD).status_code == 200
+    built = []
+    original = SQLCompiler.as_sql
+
+    def spy(self, *args, **kwargs):
+        built.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    with mock.patch.object(SQLCompiler, "as_sql", spy):
+        response = client.get(CASELOAD, {"page": 1, "sort": "name"})
+    assert response.status_code == 200 and response.context["page"].paginator.count == 1
+    assert Trajectory not in built
 
 
 def test_htmx_filter_request_gets_only_the_results_fragment(lead_on_team, trajectory):
