@@ -1,7 +1,10 @@
 """The form renderer: Django's widgets through Jinja2, and the admin's (Django templates only) as before."""
 
+from typing import Any
+
+import pytest
 from django import forms
-from django.forms.renderers import get_default_renderer
+from django.forms.renderers import Jinja2, get_default_renderer
 from django.template.backends.django import Template as DjangoTemplate
 from django.template.backends.jinja2 import Template as Jinja2Template
 
@@ -29,3 +32,42 @@ def test_a_bound_form_renders_what_was_typed_and_the_choice_made():
     assert 'value="a &#34;quote&#34; &lt;b&gt;"' in html  # escaped, as Jinja2 writes it
     assert 'maxlength="20"' in html
     assert '<option value="b" selected>Bee</option>' in html
+
+
+class Flagged(forms.Select):
+    """Options with attributes of their own: one disabled, one carrying a data attribute."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if option["value"] == "b":
+            option["attrs"]["disabled"] = True
+        if option["value"] == "c":
+            option["attrs"]["data-note"] = 'say "hi" & <go>'
+        return option
+
+
+class OwnOption(forms.Select):
+    option_template_name = "django/forms/widgets/input.html"  # any other template: still included per option
+
+
+CHOICES = [("", "---"), ("a", "Aa & co"), ("Groep <1>", [("b", "Bee"), ("c", "Cee")]), (3, "Drie")]
+
+
+@pytest.mark.parametrize(
+    ("widget", "value"),
+    [
+        (forms.Select(choices=CHOICES), "b"),
+        (forms.Select(choices=CHOICES, attrs={"class": "x", "required": True, "aria-describedby": "h"}), None),
+        (forms.SelectMultiple(choices=CHOICES), ["a", "c"]),
+        (forms.NullBooleanSelect(), True),
+        (Flagged(choices=CHOICES), "c"),
+        (OwnOption(choices=CHOICES), "a"),
+        (forms.Select(choices=[]), None),
+    ],
+)
+def test_a_select_renders_exactly_as_djangos_own_template(widget: forms.Widget, value: Any) -> None:
+    ours = widget.render("keuze", value, attrs={"id": "id_keuze"}, renderer=WidgetRenderer())
+    djangos = widget.render("keuze", value, attrs={"id": "id_keuze"}, renderer=Jinja2())
+    assert ours == djangos
+    assert isinstance(WidgetRenderer().get_template("django/forms/widgets/select.html"), Jinja2Template)
+    assert WidgetRenderer().get_template("django/forms/widgets/select.html").template.name == "ui/widgets/select.html"
