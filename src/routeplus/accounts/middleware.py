@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 from django_otp import middleware as otp_middleware
 from django_otp.models import Device
@@ -27,10 +28,31 @@ _DEVICE = CompiledQuery(
 _LARGEST_ID = 2**63 - 1
 
 
+def _resolved(user: Any) -> Any:
+    """The user behind Django's and django-otp's lazy wrappers (each a proxy in front of the one before)."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 class OTPMiddleware(otp_middleware.OTPMiddleware):
     """django-otp's middleware (request.user.otp_device, is_verified()), with the device that verified the
     session read by SQL compiled once per worker (conf.compiled): it runs on every request. The persistent id
-    is read as django-otp reads it (`app_label.model/id`); anything else means no device, as there."""
+    is read as django-otp reads it (`app_label.model/id`); anything else means no device, as there.
+
+    request.user is then the user itself, not the two lazy proxies in front of it: every request reads it at
+    once anyway (the login requirement, next in MIDDLEWARE), and a page reads it some hundreds of times, each
+    read through both proxies."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self._is_async:
+            return super().__call__(request)
+        self._install_lazy_accessors(request)
+        if getattr(request, "user", None) is not None:
+            request.user = _resolved(request.user)
+        return self.get_response(request)
 
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
         try:

@@ -9,11 +9,12 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.contrib.sessions.models import Session
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -21,6 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from routeplus.accounts.backends import ModelBackend
 from routeplus.accounts.middleware import OTPMiddleware
+from routeplus.accounts.models import User
 from routeplus.accounts.session_store import SessionStore
 from routeplus.testing.factories import UserFactory
 from routeplus.testing.http import logged_in, second_factor_device
@@ -90,6 +92,9 @@ def test_a_logged_in_page_runs_on_the_compiled_loads():
     response = client.get(reverse("accounts:sessions"))
     assert response.status_code == 200
     assert response.wsgi_request.user == user and response.wsgi_request.user.otp_device == second_factor_device(user)
+    assert type(response.wsgi_request.user) is User  # the user itself, not lazy proxies read on every attribute
+    anonymous = Client().get(reverse("accounts:login"))
+    assert type(anonymous.wsgi_request.user) is AnonymousUser
 
 
 def verified_user(request_session: dict[str, Any]) -> Any:
