@@ -164,9 +164,15 @@ def _gettext_in(language: str | None, message: str) -> Markup:
 def template_gettext(message: str, /, **variables: Any) -> Markup:
     """`_()`, `gettext()` and `{% trans %}` without a plural: Jinja2's newstyle gettext (values escaped and filled
     in by name), one plain call instead of two calls through the template context and a format per string."""
+    return _gettext_with(get_language(), message, **variables)
+
+
+def _gettext_with(language: str | None, message: str, /, **variables: Any) -> Markup:
+    """template_gettext in `language`, the active one: a page binds it once (PageTemplate.fill), as reading the
+    active language costs more than looking the translation up."""
     if variables:
         return _translation(message) % variables
-    return _gettext_in(get_language(), message)
+    return _gettext_in(language, message)
 
 
 def environment(**options: Any) -> jinja2.Environment:
@@ -220,6 +226,8 @@ class PageTemplate(Template):
         token = _Once(partial(get_token, request))
         context["csrf_token"] = token
         context["csrf_input"] = _Once(partial(_csrf_field, token))
+        # The page's translations in the language active now, which stays so while it renders.
+        context["_"] = context["gettext"] = partial(_gettext_with, get_language())
         for context_processor in self.backend.template_context_processors:
             context.update(context_processor(request))
         context.update(view)

@@ -108,6 +108,18 @@ def test_translations_are_remembered_per_language(pages: PageTemplates) -> None:
     assert _gettext_in.cache_info()[:2] == (1, 2)  # (hits, misses): the third render was remembered
 
 
+def test_a_page_translates_in_the_language_active_when_it_renders(pages: PageTemplates, rf: RequestFactory) -> None:
+    template = PageTemplate(
+        pages.env.from_string("{{ _('This field is required.') }}|{% trans %}Yes{% endtrans %}"), pages
+    )
+    for language, expected in (("en", "This field is required.|Yes"), ("nl", "Dit veld is vereist.|Ja")):
+        context: dict[str, object] = {}
+        with translation.override(language):
+            assert template.render(context, rf.get("/")) == expected
+        # Bound to the language once per page (reading the active language per string cost more than the lookup).
+        assert context["_"].args == (language,)
+
+
 def test_a_page_with_several_forms_masks_its_csrf_token_once(pages: PageTemplates, rf: RequestFactory) -> None:
     # Django's Jinja2 backend masks the token anew each time a form prints it (a random string each time).
     request = rf.get("/")
