@@ -40,11 +40,12 @@ def _resolved(user: Any) -> Any:
 class OTPMiddleware(otp_middleware.OTPMiddleware):
     """django-otp's middleware (request.user.otp_device, is_verified()), with the device that verified the
     session read by SQL compiled once per worker (conf.compiled): it runs on every request. The persistent id
-    is read as django-otp reads it (`app_label.model/id`); anything else means no device, as there.
+    is read as django-otp reads it (`app_label.model/id`); anything else means no device (where django-otp would
+    fail on an id naming a model that is no device, this answers no device too).
 
     request.user is then the user itself, not the two lazy proxies in front of it: every request reads it at
-    once anyway (the login requirement, next in MIDDLEWARE), and a page reads it some hundreds of times, each
-    read through both proxies."""
+    once anyway (SessionLimitsMiddleware, further down MIDDLEWARE, checks every request's session limits), and a
+    page reads it some hundreds of times, each read through both proxies."""
 
     def __call__(self, request: HttpRequest) -> Any:
         if self._is_async:

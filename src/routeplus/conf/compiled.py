@@ -226,10 +226,13 @@ class CompiledPages[T]:
     """A compiled query's rows for a paginator (Django's, or ui.pagination's): `rows[a:b]` runs the statement for
     those rows only; `count()` and any other index ask the query set itself (a page past the end, a bad number)."""
 
-    ordered = True  # the builder orders its rows; Django's Paginator warns about an unordered list otherwise
-
     def __init__(self, query: CompiledQuery[T], shape: tuple[Hashable, ...], values: dict[str, Any]) -> None:
         self.query, self.shape, self.values = query, shape, values
+
+    @property
+    def ordered(self) -> bool:
+        """Whether the builder orders its rows (Django's Paginator warns about an unordered list)."""
+        return bool(self.query._statement(self.shape).queryset.ordered)
 
     def queryset(self) -> QuerySet[Any, T]:
         """The query set the statement was compiled from, with these values (for what is not a slice)."""

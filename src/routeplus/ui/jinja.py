@@ -35,7 +35,7 @@ from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape, format_html, strip_spaces_between_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # (not in the stubs)
-from django.utils.translation import get_language, gettext, ngettext, npgettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, npgettext, override, pgettext
 from markupsafe import Markup
 
 from routeplus.casefile.progress import progress_line
@@ -157,8 +157,10 @@ def _translation(message: str) -> Markup:
 @lru_cache(maxsize=4096)
 def _gettext_in(language: str | None, message: str) -> Markup:
     """The translation as Jinja2's "newstyle" gettext gives it: trusted markup (autoescape is always on) and
-    always a format string (`%%` is a percent sign), here without values to fill in."""
-    return _translation(message) % {}  # the active language is `language`: the caller reads it just before
+    always a format string (`%%` is a percent sign), here without values to fill in. Translated in `language`
+    itself, whatever is active, so that what is remembered under a language is that language's."""
+    with override(language):
+        return _translation(message) % {}
 
 
 def template_gettext(message: str, /, **variables: Any) -> Markup:
@@ -226,11 +228,12 @@ class PageTemplate(Template):
         token = _Once(partial(get_token, request))
         context["csrf_token"] = token
         context["csrf_input"] = _Once(partial(_csrf_field, token))
-        # The page's translations in the language active now, which stays so while it renders.
-        context["_"] = context["gettext"] = partial(_gettext_with, get_language())
         for context_processor in self.backend.template_context_processors:
             context.update(context_processor(request))
         context.update(view)
+        # The page's translations in the language active now, which stays so while it renders (set after the
+        # view's values: a dict rendered before holds the binding of that render).
+        context["_"] = context["gettext"] = partial(_gettext_with, get_language())
         return context
 
 

@@ -110,7 +110,7 @@ def verified_user(request_session: dict[str, Any]) -> Any:
 
     OTPMiddleware(view)(request)
     user = seen[0]
-    user.otp_device  # noqa: B018  (the lazy user is loaded on first use)
+    user.otp_device  # noqa: B018  (set on the user itself by the middleware: fails here if it was not)
     return user
 
 

@@ -112,12 +112,19 @@ def test_a_page_translates_in_the_language_active_when_it_renders(pages: PageTem
     template = PageTemplate(
         pages.env.from_string("{{ _('This field is required.') }}|{% trans %}Yes{% endtrans %}"), pages
     )
+    context: dict[str, object] = {}  # the same dict twice: the second render must not keep the first's binding
     for language, expected in (("en", "This field is required.|Yes"), ("nl", "Dit veld is vereist.|Ja")):
-        context: dict[str, object] = {}
         with translation.override(language):
             assert template.render(context, rf.get("/")) == expected
         # Bound to the language once per page (reading the active language per string cost more than the lookup).
         assert context["_"].args == (language,)
+
+
+def test_what_is_remembered_under_a_language_is_that_languages_translation() -> None:
+    _gettext_in.cache_clear()
+    with translation.override("en"):
+        assert _gettext_in("nl", "This field is required.") == "Dit veld is vereist."
+    assert _gettext_in("nl", "This field is required.") == "Dit veld is vereist."
 
 
 def test_a_page_with_several_forms_masks_its_csrf_token_once(pages: PageTemplates, rf: RequestFactory) -> None:
