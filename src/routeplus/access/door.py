@@ -41,10 +41,6 @@ def active_roles(user: Any) -> frozenset[str]:
     return cached
 
 
-def _school_ids(user: Any) -> QuerySet[Membership, int]:
-    return _school_ids_of(user.pk)
-
-
 def _school_ids_of(user_id: int) -> QuerySet[Membership, int]:
     return Membership.objects.filter(
         user_id=user_id, is_active=True, role=Role.SCHOOL_COORDINATOR, organisation__kind="school"
@@ -197,7 +193,7 @@ def readable(user: Any, trajectory: Trajectory) -> bool:
         Role.SCHOOL_COORDINATOR in roles
         and trajectory.status in REGISTRATION_STATUSES
         and school_id is not None
-        and _school_ids(user).filter(organisation_id=school_id).exists()
+        and _school_ids_of(user.pk).filter(organisation_id=school_id).exists()
     )
 
 
