@@ -1,5 +1,5 @@
 """The authentication backends: django-axes' lockout for every login over the network, then Django's password
-check, with the logged-in user loaded on each request by one compiled statement."""
+check, with the logged-in user and their active memberships loaded on each request by one compiled statement."""
 
 from typing import Any
 
@@ -7,10 +7,7 @@ from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import backends
 from django.http import HttpRequest
 
-from routeplus.accounts.models import User
-from routeplus.conf.compiled import CompiledQuery
-
-_USER = CompiledQuery(lambda *, user_id: User.objects.filter(pk=user_id)[:1], user_id=int)
+from routeplus.accounts.selectors import user_with_memberships
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -28,11 +25,12 @@ class LockoutBackend(AxesStandaloneBackend):
 
 class ModelBackend(backends.ModelBackend):
     """Django's password backend. `get_user`, which runs on every request of a logged-in user, reads the user
-    with SQL compiled once per worker (conf.compiled) instead of building the query each time; the answer is
-    Django's: the user, or None when unknown or not allowed to log in (inactive)."""
+    with SQL compiled once per worker (conf.compiled) instead of building the query each time, together with the
+    user's active memberships (accounts.selectors.user_with_memberships); the answer is Django's: the user, or
+    None when unknown or not allowed to log in (inactive)."""
 
     def get_user(self, user_id: Any) -> Any:
         if type(user_id) is not int:  # the session's id is an int (the primary key's to_python); else as Django
             return super().get_user(user_id)
-        user = _USER.first(user_id=user_id)
+        user = user_with_memberships(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -17,6 +17,26 @@ def _active_memberships(*, user_id: int) -> QuerySet[Membership]:
 _ACTIVE_MEMBERSHIPS = CompiledQuery(_active_memberships, user_id=int)
 
 
+# The user of a request with those memberships, in one statement (the authentication backend's load).
+_MEMBERSHIPS_WITH_USER = CompiledQuery(
+    lambda *, user_id: _active_memberships(user_id=user_id).select_related("user"), user_id=int
+)
+_USER = CompiledQuery(lambda *, user_id: User.objects.filter(pk=user_id)[:1], user_id=int)
+
+
+def user_with_memberships(user_id: int) -> User | None:
+    """The user (any, active or not) with their active memberships already in `active_memberships`' cache: every
+    page asks for the roles (the menu, the door, the access log), so they come with the user's own row, and only a
+    user without active memberships takes a second statement."""
+    memberships = _MEMBERSHIPS_WITH_USER.all(user_id=user_id)
+    user = memberships[0].user if memberships else _USER.first(user_id=user_id)
+    if user is not None:
+        for membership in memberships:
+            membership.user = user  # one user object, as a membership read from the user would have
+        user.__dict__["_active_memberships_cache"] = memberships
+    return user
+
+
 def active_memberships(user: Any) -> list[Membership]:
     """The user's active memberships with their organisations, cached on the user object for one request:
     the door asks for the roles and the access log for the organisations and roles of every entry."""

@@ -124,7 +124,7 @@ class CaseFileCore:
     overlap_lasts: bool = False  # today lies in the overlap of handover_out: the previous team reads the next file
 
 
-# The core's four queries, compiled once per connection (conf.compiled): every case-file page runs them.
+# The core's three queries, compiled once per connection (conf.compiled): every case-file page runs them.
 _TEAM = CompiledQuery(
     lambda *, trajectory_id: (
         TeamMember.objects.filter(trajectory_id=trajectory_id)
@@ -144,22 +144,38 @@ _RECENT_STATUS_CHANGES = CompiledQuery(
     ),
     trajectory_id=int,
 )
-# The whole route as one line: only route, dates and status of the participant's other trajectories.
+# What the case file shows of a warm handover (created_by and created_at are the timeline's).
+_HANDOVER_SHOWN = ("kind", "handover_date", "overlap_until", "what_to_know", "introductions")
+# The whole route as one line: only route, dates and status of the participant's trajectories, each with its warm
+# handovers in and out (a handover links two trajectories of one participant, so both ends are on the line).
+_ROUTE_LINE_FIELDS = (
+    *("uuid", "route__name", "registered_on", "start_date", "end_date", "status", "participant_id"),
+    *(f"{side}__{name}" for side in ("handover_out", "handover_in") for name in _HANDOVER_SHOWN),
+    *("handover_out__to_trajectory_id", "handover_in__from_trajectory_id"),
+)
 _ROUTE_LINE = CompiledQuery(
     lambda *, participant_id: (
         Trajectory.objects.filter(participant_id=participant_id)
-        .select_related("route")
-        .only("uuid", "route__name", "registered_on", "start_date", "end_date", "status", "participant_id")
+        .select_related("route", "handover_out", "handover_in")
+        .only(*_ROUTE_LINE_FIELDS)
         .order_by("registered_on", "id")
     ),
     participant_id=int,
 )
-_HANDOVERS = CompiledQuery(
-    lambda *, trajectory_id: Handover.objects.filter(
-        Q(to_trajectory_id=trajectory_id) | Q(from_trajectory_id=trajectory_id)
-    ).select_related("from_trajectory__route", "to_trajectory__route"),
-    trajectory_id=int,
-)
+
+
+def _handovers_on(route_line: list[Trajectory], trajectory: Trajectory) -> tuple[Handover | None, Handover | None]:
+    """The warm handovers in and out of the trajectory, read with the route line, each with both of its ends from
+    the line (one loaded with the handover; the other, should it not be on the line, loads as a relation does)."""
+    on_line = {step.pk: step for step in route_line}
+    step = on_line.get(trajectory.pk)
+    handover_in: Handover | None = getattr(step, "handover_in", None) if step is not None else None
+    handover_out: Handover | None = getattr(step, "handover_out", None) if step is not None else None
+    if handover_in is not None and handover_in.from_trajectory_id in on_line:
+        handover_in.from_trajectory = on_line[handover_in.from_trajectory_id]
+    if handover_out is not None and handover_out.to_trajectory_id in on_line:
+        handover_out.to_trajectory = on_line[handover_out.to_trajectory_id]
+    return handover_in, handover_out
 
 
 def case_file_core(*, trajectory: Trajectory) -> CaseFileCore:
@@ -168,8 +184,7 @@ def case_file_core(*, trajectory: Trajectory) -> CaseFileCore:
     team = _TEAM.all(trajectory_id=trajectory.pk)
     recent: list[Any] = _RECENT_STATUS_CHANGES.all(trajectory_id=trajectory.pk)
     route_line = _ROUTE_LINE.all(participant_id=trajectory.participant_id)
-    handovers = _HANDOVERS.all(trajectory_id=trajectory.pk)
-    handover_out = next((h for h in handovers if h.from_trajectory_id == trajectory.pk), None)
+    handover_in, handover_out = _handovers_on(route_line, trajectory)
     today = timezone.localdate()
     return CaseFileCore(
         trajectory=trajectory,
@@ -177,7 +192,7 @@ def case_file_core(*, trajectory: Trajectory) -> CaseFileCore:
         recent_status_changes=recent[::-1],
         status_changes_total=recent[0].total if recent else 0,
         route_line=route_line,
-        handover_in=next((h for h in handovers if h.to_trajectory_id == trajectory.pk), None),
+        handover_in=handover_in,
         handover_out=handover_out,
         overlap_lasts=handover_out is not None and handover_out.handover_date <= today <= handover_out.overlap_until,
     )

@@ -20,11 +20,13 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from routeplus.access.door import active_roles
 from routeplus.accounts.backends import ModelBackend
 from routeplus.accounts.middleware import OTPMiddleware
-from routeplus.accounts.models import User
+from routeplus.accounts.models import Membership, Role, User
+from routeplus.accounts.selectors import active_memberships
 from routeplus.accounts.session_store import SessionStore
-from routeplus.testing.factories import UserFactory
+from routeplus.testing.factories import MembershipFactory, UserFactory, professional
 from routeplus.testing.http import logged_in, second_factor_device
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +84,31 @@ def test_the_user_is_read_as_django_reads_it_without_building_a_query():
     user.is_active = False
     user.save()
     assert backend.get_user(user.pk) is None  # may not log in: no user, as in Django's backend
+
+
+def test_the_user_comes_with_their_active_memberships_in_one_statement(django_assert_num_queries):
+    user = professional(Role.JOB_COACH)
+    MembershipFactory(user=user, role=Role.CASE_LEAD)
+    MembershipFactory(user=user, role=Role.POLICY, is_active=False)
+    MembershipFactory(role=Role.CASE_LEAD)  # someone else's
+    backend = ModelBackend()
+    with django_assert_num_queries(1):
+        loaded = backend.get_user(user.pk)
+        memberships = active_memberships(loaded)
+        organisations = {m.organisation.name for m in memberships}
+        assert all(m.user is loaded for m in memberships)
+    stored = Membership.objects.filter(user=user, is_active=True).select_related("organisation")
+    assert sorted(m.pk for m in memberships) == sorted(m.pk for m in stored)
+    assert organisations == {m.organisation.name for m in stored}
+    assert active_roles(loaded) == {Role.JOB_COACH, Role.CASE_LEAD}
+    assert loaded == user and loaded.password == user.password
+    without = UserFactory()  # no active membership: the user still loads, with none
+    with django_assert_num_queries(2):
+        loaded = backend.get_user(without.pk)
+        assert loaded == without and active_memberships(loaded) == []
+    user.is_active = False
+    user.save()
+    assert backend.get_user(user.pk) is None  # inactive with memberships: still no user, as in Django
 
 
 def test_a_logged_in_page_runs_on_the_compiled_loads():

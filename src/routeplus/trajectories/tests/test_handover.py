@@ -321,3 +321,34 @@ def test_case_files_show_the_handover_and_until_when_the_previous_team_reads(han
         old_page = logged_in(handed_over.coach).get(case_file_url(handed_over.old)).text
     assert case_file_url(handed_over.new) not in old_page
     assert "De overlap liep tot en met 19-6-2025" in old_page
+
+
+def test_the_case_file_reads_both_handovers_with_the_route_line(django_assert_num_queries, handed_over):
+    """The handovers in and out come with the route line, both ends included: no query of their own."""
+    from routeplus.trajectories.selectors import case_file_core
+
+    newest = hand_over(handed_over.new, handed_over.new_lead, handover_date=TODAY, to_route=route("RA_PLUS"))
+    middle = type(handed_over.new).objects.get(pk=handed_over.new.pk)
+    with django_assert_num_queries(3):  # team, recent status changes, route line
+        core = case_file_core(trajectory=middle)
+        shown = [
+            (core.handover_in.pk, core.handover_in.from_trajectory.route.name, core.handover_in.what_to_know),
+            (core.handover_out.pk, core.handover_out.to_trajectory.route.name, core.handover_out.to_trajectory.uuid),
+            (core.handover_in.to_trajectory.uuid, core.handover_out.from_trajectory.uuid),
+            [step.uuid for step in core.route_line],
+        ]
+    stored_in, stored_out = Handover.objects.get(to_trajectory=middle), Handover.objects.get(from_trajectory=middle)
+    assert shown == [
+        (stored_in.pk, handed_over.old.route.name, stored_in.what_to_know),
+        (stored_out.pk, newest.route.name, newest.uuid),
+        (middle.uuid, middle.uuid),
+        [handed_over.old.uuid, middle.uuid, newest.uuid],
+    ]
+    assert (core.handover_out.handover_date, core.handover_out.overlap_until) == (
+        stored_out.handover_date,
+        stored_out.overlap_until,
+    )
+    assert core.overlap_lasts
+    ends = case_file_core(trajectory=handed_over.old)
+    assert (ends.handover_in, ends.handover_out.pk) == (None, stored_in.pk)
+    assert case_file_core(trajectory=newest).handover_out is None
