@@ -119,14 +119,19 @@ def _team_places(roles: tuple[str, ...], *, trajectory_id: int, user_id: int, on
 _TEAM_PLACES = CompiledQuery(_team_places, trajectory_id=int, user_id=int, on=date)
 
 
+def _team_places_cache(user: Any) -> dict[int, frozenset[tuple[str, int]]]:
+    cache: dict[int, frozenset[tuple[str, int]]] = user.__dict__.setdefault("_team_places_cache", {})
+    return cache
+
+
 def current_team_places(user: Any, trajectory: Trajectory) -> frozenset[tuple[str, int]]:
     """The (role, organisation id) of the user's current places on the trajectory's team, in roles the user
     still holds. One query, cached on the user object for one request: the door, the policy relation, the
-    management check and the visible sections all ask it."""
+    management check and the visible sections all ask it (the door's look-up fills it: readable_trajectory)."""
     roles = active_roles(user)
     if not roles:
         return frozenset()
-    cache: dict[int, frozenset[tuple[str, int]]] = user.__dict__.setdefault("_team_places_cache", {})
+    cache = _team_places_cache(user)
     if trajectory.pk not in cache:
         cache[trajectory.pk] = frozenset(
             _TEAM_PLACES.all(
@@ -197,29 +202,58 @@ def readable(user: Any, trajectory: Trajectory) -> bool:
     )
 
 
+# What every page of a case file shows of the trajectory, read with it.
+_SHOWN_WITH_TRAJECTORY = (
+    "participant",
+    "participant__school",
+    "participant__municipality",
+    "participant__restriction",
+    "route",
+    "municipality",
+)
+
+
 def _trajectory_shown(*, trajectory_uuid: UUID) -> QuerySet[Trajectory]:
     """The trajectory with what every page of a case file shows of it."""
-    return (
-        Trajectory.objects.select_related(
-            "participant",
-            "participant__school",
-            "participant__municipality",
-            "participant__restriction",
-            "route",
-            "municipality",
-        )
-        .filter(uuid=trajectory_uuid)
-        .order_by()[:1]
-    )
+    return Trajectory.objects.select_related(*_SHOWN_WITH_TRAJECTORY).filter(uuid=trajectory_uuid).order_by()[:1]
 
 
-# Every case-file page opens with it: compiled once (conf.compiled).
+def _team_places_with_trajectory(
+    roles: tuple[str, ...], *, trajectory_uuid: UUID, user_id: int, on: date
+) -> QuerySet[TeamMember]:
+    """current_team_places' rows for the trajectory with this uuid, each with the trajectory as _trajectory_shown
+    reads it."""
+    places = team_places_on(on, trajectory__uuid=trajectory_uuid, user_id=user_id, role__in=roles)
+    return places.select_related(*(f"trajectory__{name}" for name in _SHOWN_WITH_TRAJECTORY)).order_by()
+
+
+# Every case-file page opens with one of them: compiled once (conf.compiled).
 _TRAJECTORY_SHOWN = CompiledQuery(_trajectory_shown, trajectory_uuid=UUID)
+_TEAM_PLACES_WITH_TRAJECTORY = CompiledQuery(_team_places_with_trajectory, trajectory_uuid=UUID, user_id=int, on=date)
 
 
 def readable_trajectory(user: Any, trajectory_uuid: UUID) -> Trajectory | None:
-    """The door's pre-filter for one trajectory, with what every page of a case file shows of it."""
-    trajectory = _TRAJECTORY_SHOWN.first(trajectory_uuid=trajectory_uuid)
+    """The door's pre-filter for one trajectory, with what every page of a case file shows of it.
+
+    A reader is nearly always on the team: their places there (what current_team_places answers) are read in
+    the same statement as the trajectory and kept for the request; anyone else's look-up reads the trajectory
+    alone, and `readable` then asks the rarer ways in.
+    """
+    roles = active_roles(user)
+    places = (
+        _TEAM_PLACES_WITH_TRAJECTORY.all(
+            tuple(sorted(roles)), trajectory_uuid=trajectory_uuid, user_id=user.pk, on=timezone.localdate()
+        )
+        if roles
+        else []
+    )
+    if places:
+        trajectory = places[0].trajectory
+        _team_places_cache(user)[trajectory.pk] = frozenset((place.role, place.organisation_id) for place in places)
+    else:
+        trajectory = _TRAJECTORY_SHOWN.first(trajectory_uuid=trajectory_uuid)
+        if trajectory is not None and roles:
+            _team_places_cache(user)[trajectory.pk] = frozenset()  # the statement above found no current place
     return trajectory if trajectory is not None and readable(user, trajectory) else None
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 
-from routeplus.access.door import readable, readable_trajectory, trajectories_readable_by
+from routeplus.access.door import current_team_places, readable, readable_trajectory, trajectories_readable_by
 from routeplus.accounts.models import Role, User
 from routeplus.privacy.models import RequestKind, Restriction, SubjectRequest
 from routeplus.testing.factories import (
@@ -139,13 +139,28 @@ def test_the_one_trajectory_form_agrees_with_the_list_query(situation):
     assert (found is not None) == expected
 
 
-def test_a_team_member_is_admitted_with_three_queries(django_assert_num_queries):
-    """The user's memberships (read once per request), the trajectory with what the page shows of it, and the
-    user's places on its team (which the policy relation then reuses)."""
+def test_a_team_member_is_admitted_with_two_queries(django_assert_num_queries):
+    """The user's memberships (read with the user on a request), and the trajectory with what the page shows of it
+    together with the user's places on its team (which the policy relation and the page then reuse)."""
     user, trajectory = _on_team()
     user = User.objects.get(pk=user.pk)  # a fresh user, as each request has: no cached roles or places
-    with django_assert_num_queries(3):
+    place = (Role.CASE_LEAD, user.memberships.get().organisation_id)
+    with django_assert_num_queries(2):
         found = readable_trajectory(user, trajectory.uuid)
     assert found == trajectory
     with django_assert_num_queries(0):
         assert found.participant.municipality.cbs_code and found.route.code and found.municipality.cbs_code
+        assert current_team_places(user, found) == {place}
+    assert current_team_places(User.objects.get(pk=user.pk), found) == {place}
+
+
+@pytest.mark.parametrize("situation", SITUATIONS)
+def test_the_door_keeps_the_places_it_read_as_current_team_places_reads_them(situation):
+    make, _expected = SITUATIONS[situation]
+    user, trajectory = make()
+    door_user = User.objects.get(pk=user.pk)
+    found = readable_trajectory(door_user, trajectory.uuid)
+    kept = door_user.__dict__.get("_team_places_cache", {})
+    fresh = current_team_places(User.objects.get(pk=user.pk), Trajectory.objects.get(pk=trajectory.pk))
+    if found is not None or kept:
+        assert kept == {trajectory.pk: fresh}
