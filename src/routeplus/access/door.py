@@ -247,6 +247,7 @@ def readable_trajectory(user: Any, trajectory_uuid: UUID) -> Trajectory | None:
         if roles
         else []
     )
+    trajectory: Trajectory | None
     if places:
         trajectory = places[0].trajectory
         _team_places_cache(user)[trajectory.pk] = frozenset((place.role, place.organisation_id) for place in places)
