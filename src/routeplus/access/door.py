@@ -126,8 +126,8 @@ def _team_places_cache(user: Any) -> dict[int, frozenset[tuple[str, int]]]:
 
 def current_team_places(user: Any, trajectory: Trajectory) -> frozenset[tuple[str, int]]:
     """The (role, organisation id) of the user's current places on the trajectory's team, in roles the user
-    still holds. One query, cached on the user object for one request: the door, the policy relation, the
-    management check and the visible sections all ask it (the door's look-up fills it: readable_trajectory)."""
+    still holds. Cached on the user object for one request: the door, the policy relation, the management check
+    and the visible sections all ask it. The door's look-up (readable_trajectory) fills it; else one query."""
     roles = active_roles(user)
     if not roles:
         return frozenset()

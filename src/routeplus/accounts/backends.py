@@ -1,5 +1,6 @@
 """The authentication backends: django-axes' lockout for every login over the network, then Django's password
-check, with the logged-in user and their active memberships loaded on each request by one compiled statement."""
+check, with the logged-in user and their active memberships loaded on each request by compiled SQL (one
+statement, two for a user without an active membership)."""
 
 from typing import Any
 

@@ -144,7 +144,7 @@ _RECENT_STATUS_CHANGES = CompiledQuery(
     ),
     trajectory_id=int,
 )
-# What the case file shows of a warm handover (created_by and created_at are the timeline's).
+# What the case file shows of a warm handover (not who recorded it, or when).
 _HANDOVER_SHOWN = ("kind", "handover_date", "overlap_until", "what_to_know", "introductions")
 # The whole route as one line: only route, dates and status of the participant's trajectories, each with its warm
 # handovers in and out (a handover links two trajectories of one participant, so both ends are on the line).

@@ -154,6 +154,18 @@ def test_a_team_member_is_admitted_with_two_queries(django_assert_num_queries):
     assert current_team_places(User.objects.get(pk=user.pk), found) == {place}
 
 
+def test_the_door_keeps_every_place_of_a_user_with_two_on_one_team():
+    user, trajectory = _on_team()
+    MembershipFactory(user=user, role=Role.JOB_COACH)
+    on_team(user, trajectory, role=Role.JOB_COACH)
+    on_team(user, trajectory, role=Role.SCHOOL_COORDINATOR)  # a role the user does not hold: no place
+    door_user = User.objects.get(pk=user.pk)
+    assert readable_trajectory(door_user, trajectory.uuid) == trajectory
+    kept = door_user.__dict__["_team_places_cache"][trajectory.pk]
+    assert {role for role, _organisation in kept} == {Role.CASE_LEAD, Role.JOB_COACH}
+    assert kept == current_team_places(User.objects.get(pk=user.pk), Trajectory.objects.get(pk=trajectory.pk))
+
+
 @pytest.mark.parametrize("situation", SITUATIONS)
 def test_the_door_keeps_the_places_it_read_as_current_team_places_reads_them(situation):
     make, _expected = SITUATIONS[situation]

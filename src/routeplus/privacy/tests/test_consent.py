@@ -184,3 +184,43 @@ def test_consent_for_a_minor_given_by_a_parent_opens_the_section():
     give(trajectory.participant, school, given_by=ConsentGiver.PARENT)
     url = reverse("casefile:contacts", kwargs={"trajectory_uuid": trajectory.uuid})
     assert logged_in(coordinator).get(url).status_code == 200
+
+
+def test_shared_categories_is_what_sharing_bases_calls_shared_in_one_statement(django_assert_num_queries):
+    """The case file's quick question and the consent page's full answer agree in every state of consent."""
+    from routeplus.privacy.selectors import sharing_bases
+
+    school, other_school = SchoolFactory(), SchoolFactory()
+    participant = TrajectoryFactory(participant__birth_date=date(2007, 1, 1)).participant
+    give(participant, school, category="contacts", stated_on=date(2025, 3, 1))
+    give(
+        participant,
+        school,
+        category="contacts",
+        status=ConsentStatus.WITHDRAWN,
+        stated_on=date(2025, 5, 1),
+        form_reference="",
+    )
+    give(participant, school, category="youth_care", stated_on=date(2025, 4, 1), valid_until=date(2025, 5, 15))
+    give(participant, school, category="wmo", stated_on=date(2025, 5, 20))
+    give(participant, other_school, category="income", stated_on=date(2025, 2, 1))
+    SharingBasis.objects.create(
+        category="work", organisation_kind=school.kind, participant=participant, organisation=school, basis=Basis.NONE
+    )
+    SharingBasis.objects.create(
+        category="education",
+        organisation_kind=school.kind,
+        participant=participant,
+        organisation=school,
+        basis=Basis.CONSENT,
+    )
+    give(participant, school, category="education", stated_on=date(2025, 1, 1))
+    seen = set()
+    for on in (date(2025, 1, 15), date(2025, 3, 15), date(2025, 4, 15), date(2025, 5, 10), date(2025, 5, 16), TODAY):
+        for organisation in (school, other_school):
+            bases = sharing_bases(participant=participant, organisation=organisation, on=on)
+            expected = frozenset(category for category, row in bases.items() if row.shared)
+            with django_assert_num_queries(1):
+                assert shared_categories(participant=participant, organisation=organisation, on=on) == expected, on
+            seen.add(expected)
+    assert len(seen) >= 4  # the states above differ in what they share
