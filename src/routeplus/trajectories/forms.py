@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet, Value
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,19 +22,28 @@ def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     return field
 
 
-# The caseload's filter choices, on every visit: compiled once (conf.compiled).
-_ROUTES = CompiledQuery(lambda: Route.objects.values_list("code", "name"))
-# Only the municipalities the user's organisations serve: a national list would be long and useless.
-_USERS_MUNICIPALITIES = CompiledQuery(
-    lambda *, user_id: (
+ROUTE, MUNICIPALITY = 0, 1
+
+
+def _filter_choices(*, user_id: int) -> QuerySet[Any, tuple[str, str, int]]:
+    """Every route, and only the municipalities the user's organisations serve (a national list would be long
+    and useless), each by name: one statement, the rows told apart by their last column."""
+    # The parts unordered (a compound statement orders only as a whole), so without the models' ordering.
+    routes = Route.objects.order_by().annotate(list=Value(ROUTE)).values_list("code", "name", "list")
+    served = (
         Municipality.objects.filter(
             organisations__memberships__user_id=user_id, organisations__memberships__is_active=True
         )
+        .order_by()
         .distinct()
-        .values_list("cbs_code", "name")
-    ),
-    user_id=int,
-)
+        .annotate(list=Value(MUNICIPALITY))
+        .values_list("cbs_code", "name", "list")
+    )
+    return routes.union(served, all=True).order_by("list", "name", "code")
+
+
+# The caseload's filter choices, on every visit: compiled once (conf.compiled).
+_FILTER_CHOICES = CompiledQuery(_filter_choices, user_id=int)
 
 
 class CaseloadFilterForm(forms.Form):
@@ -59,9 +69,15 @@ class CaseloadFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "route").choices = [("", _("Alle")), *_ROUTES.all()]
-        served = _USERS_MUNICIPALITIES.all(user_id=user.pk) if getattr(user, "pk", None) is not None else []
-        choice_field(self, "municipality").choices = [("", _("Alle")), *served]
+        user_id = getattr(user, "pk", None)
+        rows = _FILTER_CHOICES.all(user_id=user_id) if type(user_id) is int else []
+        lists: dict[int, list[tuple[str, str]]] = {ROUTE: [], MUNICIPALITY: []}
+        for value, label, list_ in rows:
+            lists[list_].append((value, label))
+        if type(user_id) is not int:  # no user to serve: every route, no municipality
+            lists[ROUTE] = list(Route.objects.values_list("code", "name"))
+        choice_field(self, "route").choices = [("", _("Alle")), *lists[ROUTE]]
+        choice_field(self, "municipality").choices = [("", _("Alle")), *lists[MUNICIPALITY]]
 
 
 class SearchForm(forms.Form):

@@ -389,3 +389,28 @@ def test_case_file_shows_the_latest_status_changes_and_links_to_the_rest_on_the_
     assert f"{earlier} eerdere wijzigingen staan op de tijdlijn" in page
     timeline = reverse("casefile:timeline", kwargs={"trajectory_uuid": trajectory.uuid})
     assert f'href="{timeline}?soort=status"' in page
+
+
+def test_the_caseload_filters_offer_every_route_and_the_served_municipalities_in_one_statement(
+    django_assert_num_queries,
+):
+    from routeplus.accounts.models import Municipality
+    from routeplus.testing.factories import MembershipFactory, OrganisationFactory
+    from routeplus.trajectories.forms import CaseloadFilterForm
+    from routeplus.trajectories.models import Route
+
+    user = professional(Role.CASE_LEAD)
+    serving = user.memberships.get().organisation
+    serving.municipalities.add(municipality("GM1966"), municipality("GM0014"))
+    also = MembershipFactory(user=user, role=Role.JOB_COACH).organisation
+    also.municipalities.add(municipality("GM0014"))  # served twice: offered once
+    ended = MembershipFactory(user=user, role=Role.JOB_COACH, is_active=False).organisation
+    ended.municipalities.add(municipality("GM1699"))  # an ended membership serves nothing
+    OrganisationFactory().municipalities.add(municipality("GM0037"))  # someone else's organisation
+    with django_assert_num_queries(1):
+        form = CaseloadFilterForm(user=user)
+    routes = list(Route.objects.order_by("name").values_list("code", "name"))
+    served = list(Municipality.objects.filter(cbs_code__in=["GM1966", "GM0014"]).values_list("cbs_code", "name"))
+    assert len(routes) > 1
+    assert form.fields["route"].choices == [("", "Alle"), *routes]
+    assert form.fields["municipality"].choices == [("", "Alle"), *sorted(served, key=lambda row: row[1])]
