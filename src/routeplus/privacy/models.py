@@ -89,6 +89,7 @@ class Consent(ChoiceDisplay, models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # A total order, ending in the id: the newest statement is one row (privacy.selectors reads it twice).
         ordering = ["-stated_on", "-recorded_at", "-id"]
         verbose_name = _("toestemming")
         verbose_name_plural = _("toestemmingen")

@@ -94,6 +94,8 @@ def _bases_with_newest_consent(
     newest = _consents(participant_id=participant_id, organisation_id=organisation_id, on=on).filter(
         category=OuterRef("category")
     )
+    # Two subqueries read the same newest statement only because Consent's ordering ends in its id (a total order):
+    # keep it so, or a tie could pair one statement's status with another's end date.
     return (
         _bases(kind=kind, participant_id=participant_id, organisation_id=organisation_id)
         .annotate(

@@ -187,7 +187,8 @@ def test_consent_for_a_minor_given_by_a_parent_opens_the_section():
 
 
 def test_shared_categories_is_what_sharing_bases_calls_shared_in_one_statement(django_assert_num_queries):
-    """The case file's quick question and the consent page's full answer agree in every state of consent."""
+    """The case file's quick question and the consent page's full answer agree, on the days each state of consent
+    begins and ends."""
     from routeplus.privacy.selectors import sharing_bases
 
     school, other_school = SchoolFactory(), SchoolFactory()
@@ -215,12 +216,33 @@ def test_shared_categories_is_what_sharing_bases_calls_shared_in_one_statement(d
         basis=Basis.CONSENT,
     )
     give(participant, school, category="education", stated_on=date(2025, 1, 1))
-    seen = set()
-    for on in (date(2025, 1, 15), date(2025, 3, 15), date(2025, 4, 15), date(2025, 5, 10), date(2025, 5, 16), TODAY):
+    give(participant, school, category="health", stated_on=date(2025, 5, 10))  # given and withdrawn the same day:
+    give(participant, school, category="health", status=ConsentStatus.WITHDRAWN, stated_on=date(2025, 5, 10))
+    give(participant, school, category="work", stated_on=date(2025, 2, 1))  # consent where no basis allows it
+    SharingBasis.objects.create(
+        category="youth_care",
+        organisation_kind=other_school.kind,
+        participant=participant,
+        organisation=other_school,
+        basis=Basis.STATUTORY,
+    )
+    days = (date(2025, 1, 15), date(2025, 3, 15), date(2025, 4, 15), date(2025, 5, 10), date(2025, 5, 15))
+    answers = {}
+    for on in (*days, date(2025, 5, 16), date(2025, 5, 20), TODAY):
         for organisation in (school, other_school):
             bases = sharing_bases(participant=participant, organisation=organisation, on=on)
             expected = frozenset(category for category, row in bases.items() if row.shared)
             with django_assert_num_queries(1):
-                assert shared_categories(participant=participant, organisation=organisation, on=on) == expected, on
-            seen.add(expected)
-    assert len(seen) >= 4  # the states above differ in what they share
+                answers[on, organisation.pk] = shared_categories(
+                    participant=participant, organisation=organisation, on=on
+                )
+            assert answers[on, organisation.pk] == expected, on
+    # And what the rules say, read directly: the newest statement counts (the later of one day's two), a consent
+    # counts on its own date and on its last day, not where the basis is none; an override to statutory shares.
+    at_school = {on: answers[on, school.pk] for on in (date(2025, 3, 15), date(2025, 5, 10), date(2025, 5, 15))}
+    assert at_school[date(2025, 3, 15)] == {"education", "contacts"}
+    assert at_school[date(2025, 5, 10)] == {"education", "youth_care"}
+    assert at_school[date(2025, 5, 15)] == {"education", "youth_care"}
+    assert answers[date(2025, 5, 16), school.pk] == {"education"}
+    assert answers[date(2025, 5, 20), school.pk] == {"education", "wmo"}
+    assert answers[TODAY, other_school.pk] == {"education", "work", "youth_care", "income"}

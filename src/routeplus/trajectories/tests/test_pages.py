@@ -395,22 +395,26 @@ def test_the_caseload_filters_offer_every_route_and_the_served_municipalities_in
     django_assert_num_queries,
 ):
     from routeplus.accounts.models import Municipality
-    from routeplus.testing.factories import MembershipFactory, OrganisationFactory
+    from routeplus.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
     from routeplus.trajectories.forms import CaseloadFilterForm
     from routeplus.trajectories.models import Route
 
     user = professional(Role.CASE_LEAD)
     serving = user.memberships.get().organisation
-    serving.municipalities.add(municipality("GM1966"), municipality("GM0014"))
+    serving.municipalities.add(municipality("GM1966"), municipality("GM0037"))
     also = MembershipFactory(user=user, role=Role.JOB_COACH).organisation
-    also.municipalities.add(municipality("GM0014"))  # served twice: offered once
+    also.municipalities.add(municipality("GM0037"))  # served twice: offered once
     ended = MembershipFactory(user=user, role=Role.JOB_COACH, is_active=False).organisation
-    ended.municipalities.add(municipality("GM1699"))  # an ended membership serves nothing
-    OrganisationFactory().municipalities.add(municipality("GM0037"))  # someone else's organisation
+    ended.municipalities.add(municipality("GM1699"))  # an ended membership of this user serves nothing,
+    MembershipFactory(organisation=ended, role=Role.CASE_LEAD)  # even when someone else's is active
+    OrganisationFactory().municipalities.add(municipality("GM0014"))  # someone else's organisation
     with django_assert_num_queries(1):
         form = CaseloadFilterForm(user=user)
     routes = list(Route.objects.order_by("name").values_list("code", "name"))
-    served = list(Municipality.objects.filter(cbs_code__in=["GM1966", "GM0014"]).values_list("cbs_code", "name"))
     assert len(routes) > 1
     assert form.fields["route"].choices == [("", "Alle"), *routes]
-    assert form.fields["municipality"].choices == [("", "Alle"), *sorted(served, key=lambda row: row[1])]
+    # By name (Het Hogeland before Stadskanaal), not by code (GM0037 Stadskanaal before GM1966).
+    assert [code for code, _name in form.fields["municipality"].choices] == ["", "GM1966", "GM0037"]
+    names = dict(Municipality.objects.values_list("cbs_code", "name"))
+    assert (names["GM1966"], names["GM0037"]) == ("Het Hogeland", "Stadskanaal")
+    assert CaseloadFilterForm(user=UserFactory()).fields["municipality"].choices == [("", "Alle")]
