@@ -37,6 +37,17 @@ def give(participant, organisation, *, status=ConsentStatus.GIVEN, given_by=Cons
     )
 
 
+def override(participant, organisation, category, basis):
+    """The participant's own basis for one category with this partner, over the default for its kind."""
+    return SharingBasis.objects.create(
+        category=category,
+        organisation_kind=organisation.kind,
+        participant=participant,
+        organisation=organisation,
+        basis=basis,
+    )
+
+
 def test_statutory_categories_are_shared_without_consent_and_consent_ones_only_with_it():
     school = SchoolFactory()
     participant = TrajectoryFactory(participant__birth_date=date(2007, 1, 1)).participant
@@ -106,9 +117,7 @@ def test_consent_cannot_replace_a_missing_legal_basis():
 def test_a_participant_specific_basis_overrides_the_default():
     school = SchoolFactory()
     participant = TrajectoryFactory(participant__birth_date=date(2007, 1, 1)).participant
-    SharingBasis.objects.create(
-        category="work", organisation_kind=school.kind, participant=participant, organisation=school, basis=Basis.NONE
-    )
+    override(participant, school, "work", Basis.NONE)
     assert "work" not in shared_categories(participant=participant, organisation=school, on=TODAY)
 
 
@@ -205,27 +214,13 @@ def test_shared_categories_is_what_sharing_bases_calls_shared_in_one_statement(d
     give(participant, school, category="youth_care", stated_on=date(2025, 4, 1), valid_until=date(2025, 5, 15))
     give(participant, school, category="wmo", stated_on=date(2025, 5, 20))
     give(participant, other_school, category="income", stated_on=date(2025, 2, 1))
-    SharingBasis.objects.create(
-        category="work", organisation_kind=school.kind, participant=participant, organisation=school, basis=Basis.NONE
-    )
-    SharingBasis.objects.create(
-        category="education",
-        organisation_kind=school.kind,
-        participant=participant,
-        organisation=school,
-        basis=Basis.CONSENT,
-    )
+    override(participant, school, "work", Basis.NONE)
+    override(participant, school, "education", Basis.CONSENT)
     give(participant, school, category="education", stated_on=date(2025, 1, 1))
     give(participant, school, category="health", stated_on=date(2025, 5, 10))  # given and withdrawn the same day:
     give(participant, school, category="health", status=ConsentStatus.WITHDRAWN, stated_on=date(2025, 5, 10))
     give(participant, school, category="work", stated_on=date(2025, 2, 1))  # consent where no basis allows it
-    SharingBasis.objects.create(
-        category="youth_care",
-        organisation_kind=other_school.kind,
-        participant=participant,
-        organisation=other_school,
-        basis=Basis.STATUTORY,
-    )
+    override(participant, other_school, "youth_care", Basis.STATUTORY)
     days = (date(2025, 1, 15), date(2025, 3, 15), date(2025, 4, 15), date(2025, 5, 10), date(2025, 5, 15))
     answers = {}
     for on in (*days, date(2025, 5, 16), date(2025, 5, 20), TODAY):
