@@ -137,7 +137,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Membership(ChoiceDisplay, models.Model):
     """A user's role within an organisation; a user can hold several."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    # No index of its own: membership_unique_role_per_organisation starts with it and serves the same look-ups.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", db_index=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("rol"), max_length=30, choices=Role.choices)
     is_active = models.BooleanField(_("actief"), default=True)

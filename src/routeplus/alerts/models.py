@@ -44,7 +44,8 @@ ACTIVE_STATUSES = (SignalStatus.OPEN, SignalStatus.SNOOZED)
 
 class Signal(ChoiceDisplay, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="signals")
+    # No index of its own: signal_trajectory_status_idx starts with it and serves the same look-ups.
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="signals", db_index=False)
     rule = models.CharField(_("signalering"), max_length=40)
     key = models.CharField(_("aanleiding"), max_length=120)
     # The data category the signal tells something about ("" when only age or the trajectory itself):

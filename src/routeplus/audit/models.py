@@ -52,8 +52,14 @@ class AccessLogEntry(ChoiceDisplay, models.Model):
     """
 
     at = models.DateTimeField(_("tijdstip"), db_index=True)
+    # No index of its own: accesslog_actor_at_idx starts with it and serves the same look-ups.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     actor_label = models.CharField(_("gebruiker"), max_length=254, blank=True)
     actor_organisations = models.CharField(_("organisatie"), max_length=500, blank=True)

@@ -84,7 +84,8 @@ class LearningGoal(ChoiceDisplay, models.Model):
     """A learning goal in the development plan; its reviews over time show the progress."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="learning_goals")
+    # No index of its own: goal_trajectory_status_idx starts with it and serves the same look-ups.
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="learning_goals", db_index=False)
     area = models.CharField(_("gebied"), max_length=20, choices=GoalArea.choices)
     description = models.TextField(_("leerdoel"))
     own_words = models.TextField(_("in de woorden van de jongere"), blank=True)
@@ -125,7 +126,8 @@ class ReviewScore(models.IntegerChoices):
 class GoalReview(ChoiceDisplay, models.Model):
     """One review of a learning goal: date, score, note and who reviewed it."""
 
-    goal = models.ForeignKey(LearningGoal, on_delete=models.CASCADE, related_name="reviews")
+    # No index of its own: review_goal_date_idx starts with it and serves the same look-ups.
+    goal = models.ForeignKey(LearningGoal, on_delete=models.CASCADE, related_name="reviews", db_index=False)
     reviewed_on = models.DateField(_("datum"))
     score = models.PositiveSmallIntegerField(_("stand"), choices=ReviewScore.choices)
     note = models.TextField(_("toelichting"), blank=True)
@@ -335,7 +337,8 @@ class Result(ChoiceDisplay, models.Model):
     """What a participant realised on a trajectory; counted only once a person has confirmed it."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="results")
+    # No index of its own: result_unique_per_day starts with it and serves the same look-ups.
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="results", db_index=False)
     type = models.CharField(_("soort resultaat"), max_length=40, choices=ResultType.choices)
     start_date = models.DateField(_("vanaf"))
     end_date = models.DateField(_("tot en met"), null=True, blank=True)
@@ -454,7 +457,8 @@ class ContactMoment(ChoiceDisplay, models.Model):
     """A contact, or a failed attempt at one; failed attempts feed the dropout signals."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="contact_moments")
+    # No index of its own: contact_trajectory_at_idx starts with it and serves the same look-ups.
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="contact_moments", db_index=False)
     at = models.DateTimeField(_("datum en tijd"))
     channel = models.CharField(_("manier"), max_length=20, choices=ContactChannel.choices)
     with_whom = models.CharField(_("met wie"), max_length=20, choices=ContactWith.choices)

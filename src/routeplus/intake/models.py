@@ -68,7 +68,14 @@ class CapacityArea(models.Model):
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="capacity_areas", verbose_name=_("route"))
+    # No index of its own: capacity_area_unique_name starts with it and serves the same look-ups.
+    route = models.ForeignKey(
+        Route,
+        on_delete=models.PROTECT,
+        related_name="capacity_areas",
+        verbose_name=_("route"),
+        db_index=False,
+    )
     name = models.CharField(_("naam"), max_length=100)
     municipalities = models.ManyToManyField(Municipality, related_name="+", verbose_name=_("gemeenten"))
     is_active = models.BooleanField(_("actief"), default=True)
@@ -86,7 +93,14 @@ class CapacityArea(models.Model):
 class TrajectoryCost(models.Model):
     """What one trajectory-year costs in a route and year: turns a budget into places."""
 
-    route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="+", verbose_name=_("route"))
+    # No index of its own: trajectory_cost_unique_route_year starts with it and serves the same look-ups.
+    route = models.ForeignKey(
+        Route,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("route"),
+        db_index=False,
+    )
     year = models.PositiveSmallIntegerField(_("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     amount = models.DecimalField(
         _("kosten per trajectjaar (euro)"),
@@ -118,8 +132,13 @@ class BudgetLine(ChoiceDisplay, models.Model):
     """Money for places in one capacity area and year. Places follow from the cost, or are set directly."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # No index of its own: budget_line_area_year_idx starts with it and serves the same look-ups.
     area = models.ForeignKey(
-        CapacityArea, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("capaciteitsgebied")
+        CapacityArea,
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+        verbose_name=_("capaciteitsgebied"),
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     amount = models.DecimalField(

@@ -52,7 +52,8 @@ class ResultDate(models.Model):
     in its own transaction, so the rows are always as current as the results.
     """
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: result_date_once_per_participant starts with it and serves the same look-ups.
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+", db_index=False)
     route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="+")
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=40, choices=ResultType.choices)

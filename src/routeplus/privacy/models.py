@@ -75,7 +75,8 @@ class Consent(ChoiceDisplay, models.Model):
     """One statement of consent or its withdrawal. Rows are never changed: the newest one counts."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    # No index of its own: consent_lookup_idx starts with it and serves the same look-ups.
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents", db_index=False)
     category = models.CharField(_("gegevenscategorie"), max_length=20, choices=DataCategory.choices)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("partnerorganisatie")
@@ -144,7 +145,8 @@ class SubjectRequest(ChoiceDisplay, models.Model):
 class RequestApproval(models.Model):
     """One approval of an erasure or restriction; two different privacy officers must approve (four eyes)."""
 
-    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="approvals")
+    # No index of its own: approval_once_per_approver starts with it and serves the same look-ups.
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="approvals", db_index=False)
     approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(auto_now_add=True)
 

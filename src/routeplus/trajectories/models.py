@@ -32,7 +32,14 @@ class Route(models.Model):
 class RouteOffering(models.Model):
     """A route offered in a municipality for a period: which routes each municipality of the region runs."""
 
-    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="offerings", verbose_name=_("route"))
+    # No index of its own: offering_unique_start starts with it and serves the same look-ups.
+    route = models.ForeignKey(
+        Route,
+        on_delete=models.CASCADE,
+        related_name="offerings",
+        verbose_name=_("route"),
+        db_index=False,
+    )
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="route_offerings", verbose_name=_("gemeente")
     )
@@ -82,12 +89,21 @@ class Trajectory(ChoiceDisplay, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = models.CharField(_("kenmerk in bronregister"), max_length=64, blank=True)
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="trajectories")
-    route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="trajectories", verbose_name=_("route"))
+    # No index of its own: trajectory_route_status_idx starts with it and serves the same look-ups.
+    route = models.ForeignKey(
+        Route,
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        verbose_name=_("route"),
+        db_index=False,
+    )
+    # No index of its own: trajectory_municipality_idx starts with it and serves the same look-ups.
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
         related_name="trajectories",
         verbose_name=_("verantwoordelijke gemeente"),
+        db_index=False,
     )
     registered_on = models.DateField(_("aangemeld op"))
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
@@ -179,7 +195,13 @@ class TeamMember(ChoiceDisplay, models.Model):
     """A professional with a role on a trajectory for a period; only current members see the case file."""
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="team")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_memberships")
+    # No index of its own: teammember_user_end_idx starts with it and serves the same look-ups.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="team_memberships",
+        db_index=False,
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(
         _("rol"), max_length=30, choices=[(r.value, r.label) for r in Role if r in Role.case_roles()]

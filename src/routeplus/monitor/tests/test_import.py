@@ -442,3 +442,24 @@ def test_results_are_looked_up_only_for_trajectories_that_existed_before(tmp_pat
     corrected["results"][2][4] = "bij de bakker, verlengd"
     out, _err = run(write_csv_folder(tmp_path / "corrected", corrected), "--dry-run")
     assert "1 would be updated" in out
+
+
+def test_new_ids_are_selected_by_their_range_when_nothing_came_in_between():
+    """The records just written are read back by their ids: a range alone when the sequence gave them one after
+    another (PostgreSQL then reads that range through the primary key), the list too when another writer took a
+    number in between, so a record that is not the import's own is never selected."""
+    from routeplus.monitor.register import _id_condition
+
+    assert _id_condition("o.id", [7, 5, 6]) == ("o.id BETWEEN %s AND %s", [5, 7])
+    with_gap = _id_condition("o.id", [5, 7])
+    assert with_gap == ("o.id BETWEEN %s AND %s AND o.id = ANY(%s::bigint[])", [5, 7, "{5,7}"])
+    if connection.vendor != "postgresql":  # the condition is written for PostgreSQL's import path only
+        return
+    first, between, last = (ParticipantFactory().pk for _ in range(3))
+    condition, params = _id_condition("o.id", [first, last])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT o.id FROM participants_participant o WHERE {condition} ORDER BY o.id", params)  # noqa: S608  # nosec B608
+        assert [pk for (pk,) in cursor.fetchall()] == [first, last]
+        condition, params = _id_condition("o.id", [first, between, last])
+        cursor.execute(f"SELECT o.id FROM participants_participant o WHERE {condition} ORDER BY o.id", params)  # noqa: S608  # nosec B608
+        assert [pk for (pk,) in cursor.fetchall()] == [first, between, last]
