@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -143,10 +143,16 @@ class Attention:
 ATTENTION_SHOWN = 3
 
 
-# On every case-file page: compiled once (conf.compiled).
-_OPEN_SIGNALS = CompiledQuery(
-    lambda *, trajectory_id, on: Signal.objects.filter(_open_on(on), trajectory_id=trajectory_id).order_by(
-        "due_date", "raised_on", "id"
+# On every case-file page: compiled once per set of categories the reader sees (conf.compiled). Only the signals
+# the header shows are read, with the number of all the reader may see beside each; a long-running case has
+# twenty open signals or more, and building each as a record cost more than finding it.
+_ATTENTION = CompiledQuery(
+    lambda categories, *, trajectory_id, on: (
+        Signal.objects.filter(
+            _open_on(on), Q(category="") | Q(category__in=sorted(categories)), trajectory_id=trajectory_id
+        )
+        .annotate(shown_total=Window(Count("id")))
+        .order_by("due_date", "raised_on", "id")[:ATTENTION_SHOWN]
     ),
     trajectory_id=int,
     on=date,
@@ -157,9 +163,9 @@ def attention_on(*, trajectory: Trajectory, categories: frozenset[str], on: date
     """The open signals of one trajectory in the categories the reader sees there (the door's
     visible_categories for this case), most urgent first: one query, whatever the number of signals."""
     on = on or timezone.localdate()
-    signals = _OPEN_SIGNALS.all(trajectory_id=trajectory.pk, on=on)
-    visible = [s for s in signals if _shown(s, categories)]
-    return Attention(items=[work_item(s, on) for s in visible[:ATTENTION_SHOWN]], total=len(visible))
+    signals = _ATTENTION.all(frozenset(categories), trajectory_id=trajectory.pk, on=on)
+    # The same rule as _shown, asked of the database: a signal about the case itself, or in a category shown.
+    return Attention(items=[work_item(s, on) for s in signals], total=signals[0].shown_total if signals else 0)
 
 
 def signal_for_action(*, user: Any, signal_uuid: Any) -> Signal | None:

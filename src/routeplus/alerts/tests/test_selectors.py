@@ -1,0 +1,64 @@
+"""What the case-file header shows of a case's open signals: the most urgent ones the reader may see, and how many."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from routeplus.alerts.models import Signal, SignalStatus
+from routeplus.alerts.selectors import ATTENTION_SHOWN, _shown, attention_on
+from routeplus.testing.factories import TrajectoryFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2026, 3, 2)
+
+
+def _signal(trajectory, n, *, category="", status=SignalStatus.OPEN, due=0, snoozed_until=None):
+    return Signal.objects.create(
+        trajectory=trajectory,
+        rule="no_contact",
+        key=f"k{n}",
+        category=category,
+        due_date=DAY + timedelta(days=due),
+        raised_on=DAY - timedelta(days=n),
+        status=status,
+        snoozed_until=snoozed_until,
+    )
+
+
+def test_the_header_reads_only_the_signals_it_shows_and_counts_all_the_reader_may_see():
+    case, other = TrajectoryFactory(), TrajectoryFactory()
+    _signal(other, 1)  # another case's signal counts for nothing here
+    made = [
+        _signal(case, 1, due=5),
+        _signal(case, 2, category="youth_care", due=-3),  # hidden from a reader without youth care
+        _signal(case, 3, category="contacts", due=1),
+        _signal(case, 4, due=1),  # same due date as the one before: the older one (raised earlier) first
+        _signal(case, 5, category="contacts", due=9),
+        _signal(case, 6, status=SignalStatus.HANDLED, due=-9),  # no longer open
+        _signal(case, 7, status=SignalStatus.SNOOZED, snoozed_until=DAY + timedelta(days=3), due=-8),  # still snoozed
+        _signal(case, 8, status=SignalStatus.SNOOZED, snoozed_until=DAY, due=-7),  # snoozed until today: open again
+    ]
+    for categories in (frozenset(), frozenset({"contacts"}), frozenset({"contacts", "youth_care"})):
+        # What the header used to do in Python over every open signal, as the rule to hold the query to.
+        expected = sorted(
+            (s for s in made if _shown(s, categories) and s.pk not in (made[5].pk, made[6].pk)),
+            key=lambda s: (s.due_date, s.raised_on, s.pk),
+        )
+        with CaptureQueriesContext(connection) as queries:
+            attention = attention_on(trajectory=case, categories=categories, on=DAY)
+        assert [item.signal.pk for item in attention.items] == [s.pk for s in expected[:ATTENTION_SHOWN]]
+        assert attention.total == len(expected)
+        assert len(queries) == 1
+        assert f"LIMIT {ATTENTION_SHOWN}" in queries[0]["sql"]  # the rest is counted, not read
+    assert attention.total == 6 and len(attention.items) == ATTENTION_SHOWN  # there is more than the header shows
+
+
+def test_a_case_without_open_signals_the_reader_may_see_has_none():
+    case = TrajectoryFactory()
+    assert attention_on(trajectory=case, categories=frozenset(), on=DAY).total == 0
+    _signal(case, 1, category="youth_care")
+    attention = attention_on(trajectory=case, categories=frozenset({"contacts"}), on=DAY)
+    assert (attention.items, attention.total) == ([], 0)
