@@ -141,7 +141,7 @@ def bottlenecks_of(trajectory: Trajectory) -> QuerySet[Bottleneck]:
 
 def _count(rows: QuerySet[Any]) -> Coalesce:
     """How many of these rows (filtered on trajectory=OuterRef("pk")) there are, as a scalar subquery."""
-    return Coalesce(Subquery(rows.order_by().values("trajectory").annotate(n=Count("pk")).values("n")), 0)
+    return Coalesce(Subquery(rows.order_by().values("trajectory").annotate(n=Count("*")).values("n")), 0)
 
 
 def _latest(rows: QuerySet[Any], field_name: str, *order: str) -> Subquery:
