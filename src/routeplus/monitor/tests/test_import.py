@@ -453,13 +453,15 @@ def test_new_ids_are_selected_by_their_range_when_nothing_came_in_between():
     assert _id_condition("o.id", [7, 5, 6]) == ("o.id BETWEEN %s AND %s", [5, 7])
     with_gap = _id_condition("o.id", [5, 7])
     assert with_gap == ("o.id BETWEEN %s AND %s AND o.id = ANY(%s::bigint[])", [5, 7, "{5,7}"])
-    if connection.vendor != "postgresql":  # the condition is written for PostgreSQL's import path only
-        return
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the condition is PostgreSQL's import path only")
+def test_an_id_condition_with_a_gap_selects_only_the_imports_own_records():
+    from routeplus.monitor.register import _id_condition
+
     first, between, last = (ParticipantFactory().pk for _ in range(3))
-    condition, params = _id_condition("o.id", [first, last])
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT o.id FROM participants_participant o WHERE {condition} ORDER BY o.id", params)  # noqa: S608  # nosec B608
-        assert [pk for (pk,) in cursor.fetchall()] == [first, last]
-        condition, params = _id_condition("o.id", [first, between, last])
-        cursor.execute(f"SELECT o.id FROM participants_participant o WHERE {condition} ORDER BY o.id", params)  # noqa: S608  # nosec B608
-        assert [pk for (pk,) in cursor.fetchall()] == [first, between, last]
+        for ids in ([first, last], [first, between, last]):
+            condition, params = _id_condition("o.id", ids)
+            cursor.execute(f"SELECT o.id FROM participants_participant o WHERE {condition} ORDER BY o.id", params)  # noqa: S608  # nosec B608
+            assert [pk for (pk,) in cursor.fetchall()] == ids
