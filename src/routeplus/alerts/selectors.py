@@ -60,6 +60,11 @@ def _shown(signal: Signal, categories: frozenset[str]) -> bool:
     return not signal.category or signal.category in categories
 
 
+def _shown_in(categories: frozenset[str]) -> Q:
+    """The rule of _shown as a condition, for a query that reads only the signals it shows."""
+    return Q(category="") | Q(category__in=sorted(categories))
+
+
 def _visible(user: Any, signals: list[Signal]) -> list[Signal]:
     categories = categories_by_trajectory(user=user, trajectory_ids=list({s.trajectory_id for s in signals}))
     return [s for s in signals if _shown(s, categories.get(s.trajectory_id, frozenset()))]
@@ -148,9 +153,7 @@ ATTENTION_SHOWN = 3
 # twenty open signals or more, and building each as a record cost more than finding it.
 _ATTENTION = CompiledQuery(
     lambda categories, *, trajectory_id, on: (
-        Signal.objects.filter(
-            _open_on(on), Q(category="") | Q(category__in=sorted(categories)), trajectory_id=trajectory_id
-        )
+        Signal.objects.filter(_open_on(on), _shown_in(categories), trajectory_id=trajectory_id)
         .annotate(shown_total=Window(Count("id")))
         .order_by("due_date", "raised_on", "id")[:ATTENTION_SHOWN]
     ),
@@ -164,7 +167,6 @@ def attention_on(*, trajectory: Trajectory, categories: frozenset[str], on: date
     visible_categories for this case), most urgent first: one query, whatever the number of signals."""
     on = on or timezone.localdate()
     signals = _ATTENTION.all(frozenset(categories), trajectory_id=trajectory.pk, on=on)
-    # The same rule as _shown, asked of the database: a signal about the case itself, or in a category shown.
     return Attention(items=[work_item(s, on) for s in signals], total=signals[0].shown_total if signals else 0)
 
 
