@@ -72,14 +72,16 @@ def browser_login(page: Any, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/inloggen/")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
+    # Each step waits for the page its form leads to: reading page.url straight after the click could
+    # still see the page the click left.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
     for _attempt in range(2):
         if "/inloggen/tweede-stap/" not in page.url:
             return
         page.get_by_label("Code", exact=True).fill(_current_test_code(email))
-        page.get_by_role("button", name="Controleren").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Controleren").click()
         if "/inloggen/tweede-stap/" in page.url:
             # A code can be used once: a second login within the same 30 seconds waits for the next one.
             time.sleep(30 - time.time() % 30 + 0.5)

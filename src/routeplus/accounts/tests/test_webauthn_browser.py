@@ -38,8 +38,8 @@ def test_a_key_is_added_in_the_browser_and_then_is_the_second_step(live_server, 
     assert WebAuthnCredential.objects.filter(user=user).count() == 1
     assert_accessible(page)
 
-    page.get_by_role("button", name="Uitloggen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uitloggen").click()
     page.goto(f"{live_server.url}/inloggen/")
     page.get_by_label("E-mailadres").fill(EMAIL)
     page.get_by_label("Wachtwoord").fill(PASSWORD)

@@ -20,8 +20,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _submit(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_load_state()
+    # Wait for the page the form leads to, not the current one: a check run before the new page has
+    # arrived reads the old one, or loses its document halfway (axe then fails on a null document).
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
 
 
 def test_case_lead_takes_a_participant_from_registration_to_closure(live_server, page):
@@ -65,6 +67,7 @@ def test_case_lead_takes_a_participant_from_registration_to_closure(live_server,
     page.get_by_label("Leerdoel", exact=True).fill("Zelf met de bus naar de stage")
     page.get_by_label("In de woorden van de jongere (niet verplicht)").fill("Ik wil zelf reizen.")
     _submit(page, "Leerdoel toevoegen")
+    expect(page.get_by_role("link", name="Zelf met de bus naar de stage")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Zelf met de bus naar de stage").click()
     page.get_by_label("Hoe ver is de jongere?").select_option(label="2: Een beetje")
@@ -94,6 +97,7 @@ def test_case_lead_takes_a_participant_from_registration_to_closure(live_server,
 
     # The result: the proposal from the internship, confirmed by the case lead.
     page.get_by_role("navigation", name="Onderdelen van het dossier").get_by_role("link", name="Resultaten").click()
+    expect(page.get_by_role("button", name="Bevestig: Stage maatwerk", exact=True)).to_be_visible()
     assert_accessible(page)
     _submit(page, "Bevestig: Stage maatwerk")
     expect(page.get_by_text("Het resultaat is bevestigd en telt nu mee.")).to_be_visible()

@@ -37,14 +37,14 @@ def test_policy_reads_the_council_table_and_establishes_it(live_server, page):
     t = TrajectoryFactory(registered_on=date(2023, 2, 1), start_date=date(2023, 3, 1))
     recorded_result(t, "arbeid", date(2024, 5, 1))
     browser_login(page, live_server.url, "beleid@example.nl", "secret-password-123")
-    page.get_by_role("link", name="Monitor").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Monitor").first.click()
     page.goto(f"{live_server.url}/monitor/{QUERY}")
     expect(page.get_by_role("heading", name="Raadstabel")).to_be_visible()
     expect(page.get_by_role("row", name="Uitstroom naar arbeid")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Cijfers per 31-12-2024 vaststellen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Cijfers per 31-12-2024 vaststellen").click()
     expect(page.get_by_text("zijn vastgesteld")).to_be_visible()
     assert_accessible(page)
 
@@ -57,8 +57,8 @@ def test_case_lead_drills_down_to_own_participants(live_server, page):
     on_team(lead, t, start_date=date(2023, 2, 1))
     browser_login(page, live_server.url, "regie@example.nl", "secret-password-123")
     page.goto(f"{live_server.url}/monitor/{QUERY}")
-    page.get_by_role("link", name="Aantal deelnemers actueel op 31-12-2024", exact=False).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Aantal deelnemers actueel op 31-12-2024", exact=False).click()
     expect(page.get_by_role("heading", name="Aantal deelnemers actueel")).to_be_visible()
     expect(page.get_by_role("link", name="Zwartjes", exact=False)).to_be_visible()
     assert "Zwartjes" not in page.url
