@@ -172,12 +172,12 @@ class BulkLoader:
             for sql in statements:
                 cursor.execute(sql)
 
-    def vacuum_analyze(self, tables: Sequence[str] = ()) -> None:
+    def vacuum_analyze(self, tables: Sequence[str] = ()) -> str:
         """Fresh planner statistics for these tables, or for the whole database; on PostgreSQL the tables are
         vacuumed too. A database in use is vacuumed by autovacuum soon after a bulk load (which marks its pages
         all-visible, so index-only scans need not read the table, and sets the rows' hint bits once); a server with
         autovacuum off, or a run that starts before it comes round, would otherwise measure a state production does
-        not stay in, or autovacuum's own work in the middle of a figure."""
+        not stay in, or autovacuum's own work in the middle of a figure. Returns what was done, for the step's name."""
         # Inside a transaction (the test suite's) PostgreSQL cannot vacuum: statistics only, as on SQLite.
         can_vacuum = self.connection.vendor == "postgresql" and not self.connection.in_atomic_block
         vacuum = "VACUUM (ANALYZE)" if can_vacuum else "ANALYZE"
@@ -186,6 +186,7 @@ class BulkLoader:
                 cursor.execute(f"{vacuum} {self.connection.ops.quote_name(table)}")
             if not tables:
                 cursor.execute(vacuum)
+        return "vacuum and analyze" if can_vacuum else "analyze"
 
 
 def plain(value: Any) -> Any:

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+REFERENCE_CELLS = 40_000  # the size of runner.python_reference_ms's fixed work
+
 P95_TARGET_MS = 100.0
 COST_RATIO_TARGET = 4.0
 MONITOR_RATIO_TARGET = 3.0
@@ -76,6 +78,17 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
 
+def _python_speed(machine: dict[str, Any]) -> list[str]:
+    """The line on the machine's speed in Python, when the run measured it (results of before it did not)."""
+    reference = machine.get("python_reference_ms")
+    if reference is None:
+        return []
+    return [
+        f"Python on one core: {reference} ms for the reference work ({REFERENCE_CELLS:,} table cells; lower is "
+        "faster): compare absolute figures only between runs where this agrees.  "
+    ]
+
+
 def markdown(result: dict[str, Any]) -> str:
     m = result.get("machine", {})
     v = result.get("versions", {})
@@ -84,6 +97,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result.get('size', 0):,} participants",
         "",
         f"Machine: {m.get('cores')} cores, {m.get('cpu')}, {_mb(m.get('memory_bytes', 0))} memory; {m.get('os')}.  ",
+        *_python_speed(m),
         "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".  ",
         f"Command: `{result.get('command')}` (whole run {result.get('seconds')} s).  ",
         "Load average (1, 5, 15 min) before: "

@@ -395,7 +395,32 @@ def machine() -> dict[str, Any]:
         memory = psutil.virtual_memory().total
     except ImportError:
         pass
-    return {"cores": os.cpu_count(), "cpu": cpu, "memory_bytes": memory, "os": platform.platform()}
+    return {"cores": os.cpu_count(), "cpu": cpu, "memory_bytes": memory, "os": platform.platform(),
+            "python_reference_ms": python_reference_ms()}  # fmt: skip
+
+
+def _reference_work() -> int:
+    """A fixed piece of work of the kind a page does in Python: dictionaries, formatting, joining strings."""
+    rows: list[dict[str, Any]] = [{"name": f"naam {i}", "number": i} for i in range(200)]
+    total = 0
+    for _round in range(report.REFERENCE_CELLS // (2 * len(rows))):
+        cells = [f"<td>{row['name']}</td><td>{row['number'] * 2}</td>" for row in rows]
+        total += len("".join(cells))
+    return total
+
+
+def python_reference_ms(repeats: int = 7) -> float:
+    """How fast this machine runs Python on one core: the best of a few timings of the same fixed work.
+
+    Two machines with the same number of cores ran the same pages up to twice apart (the CPU, and how the
+    interpreter was compiled); this figure, taken in the run, says which kind of machine the absolute figures
+    came from. The ratios to the floors need no such figure: both sides ran on the same machine."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        _reference_work()
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 2)
 
 
 def versions(url: str) -> dict[str, str]:

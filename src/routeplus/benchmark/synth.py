@@ -291,8 +291,7 @@ class Generator:
         self._result_dates()
         self._step("result dates", started)
         started = time.perf_counter()
-        self.loader.vacuum_analyze()
-        self._step("vacuum and analyze", started)
+        self._step(self.loader.vacuum_analyze(), started)
         self.built.counts = dict(self.loader.counts)
         started = time.perf_counter()
         self._signals()
@@ -300,8 +299,8 @@ class Generator:
         # The signals came after the statistics above; without their own, the first worklist query planned on
         # an empty table's estimates (one request alone took 700 ms until autovacuum caught up).
         started = time.perf_counter()
-        self.loader.vacuum_analyze(["alerts_signal", "alerts_signalevent"])
-        self._step("vacuum and analyze signals", started)
+        done = self.loader.vacuum_analyze(["alerts_signal", "alerts_signalevent"])
+        self._step(f"{done} signals", started)
         self.built.seconds["total"] = round(time.perf_counter() - started_all, 3)
         return self.built
 

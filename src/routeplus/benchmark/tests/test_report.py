@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from routeplus.benchmark import report
-from routeplus.benchmark.runner import cpu_per_request, cpu_seconds
+from routeplus.benchmark.runner import _reference_work, cpu_per_request, cpu_seconds, machine
 
 
 def _run(users: int, rps: float, p95: float, errors: int = 0) -> dict:
@@ -93,3 +93,13 @@ def test_cpu_seconds_counts_a_process_and_its_children_also_when_they_have_ended
     child = subprocess.Popen([sys.executable, "-c", BUSY_CHILD])  # noqa: S603  (our own interpreter and code)
     child.wait(timeout=30)
     assert cpu_seconds(os.getpid())["server"] - before["server"] >= 0.25
+
+
+def test_the_machine_s_python_speed_is_measured_and_reported() -> None:
+    """Runs on machines of the same size differed twice over; the reference figure says which kind a run had."""
+    figure = machine()["python_reference_ms"]
+    assert isinstance(figure, float) and figure > 0
+    assert _reference_work() == 563_500  # fixed work: the same on every machine
+    text = report.markdown({**RESULT, "machine": {"cores": 2, "python_reference_ms": 12.5}})
+    assert "Python on one core: 12.5 ms for the reference work (40,000 table cells; lower is faster)" in text
+    assert "Python on one core" not in report.markdown(RESULT)  # results from before the figure existed

@@ -2,12 +2,13 @@
 
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from routeplus.accounts.models import User
 from routeplus.alerts.models import Signal, SignalStatus
 from routeplus.alerts.selectors import worklist_signals
+from routeplus.benchmark.bulk import BulkLoader
 from routeplus.benchmark.synth import ANCHOR, Plan, build
 from routeplus.casefile.models import ContactMoment, GoalReview, Result
 from routeplus.participants.bsn import is_valid_bsn
@@ -93,3 +94,15 @@ def test_same_seed_same_rows(db: None) -> None:
             transaction.set_rollback(True)
     assert len(prints[0]) == 90
     assert prints[0] == prints[1]
+
+
+def test_statistics_step_says_what_it_did(db: None) -> None:
+    """Inside a transaction (here, the test's) neither database can vacuum: the step is named for what ran."""
+    loader = BulkLoader()
+    assert loader.vacuum_analyze(["alerts_signal"]) == "analyze"
+    assert loader.vacuum_analyze() == "analyze"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's; SQLite has statistics only")
+def test_postgresql_outside_a_transaction_vacuums(transactional_db: None) -> None:
+    assert BulkLoader().vacuum_analyze(["alerts_signal"]) == "vacuum and analyze"
