@@ -5,10 +5,11 @@ user may see on that case (access.sections), so a signal never tells more than t
 """
 
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
@@ -55,9 +56,13 @@ def categories_by_trajectory(*, user: Any, trajectory_ids: list[int]) -> dict[in
     return result
 
 
-def _shown(signal: Signal, categories: frozenset[str]) -> bool:
+def _category_shown(category: str, categories: frozenset[str]) -> bool:
     """A signal tells no more than the case file: shown when about the case itself or a visible category."""
-    return not signal.category or signal.category in categories
+    return not category or category in categories
+
+
+def _shown(signal: Signal, categories: frozenset[str]) -> bool:
+    return _category_shown(signal.category, categories)
 
 
 def _shown_in(categories: frozenset[str]) -> Q:
@@ -91,12 +96,20 @@ class WorkItem:
     due_soon: bool
 
 
+def _overdue(due_date: date, on: date) -> bool:
+    return due_date < on
+
+
+def _due_soon(due_date: date, on: date) -> bool:
+    return on <= due_date <= on + timedelta(days=7)
+
+
 def overdue(signal: Signal, on: date) -> bool:
-    return signal.due_date < on
+    return _overdue(signal.due_date, on)
 
 
 def due_soon(signal: Signal, on: date) -> bool:
-    return on <= signal.due_date <= on + timedelta(days=7)
+    return _due_soon(signal.due_date, on)
 
 
 def work_item(signal: Signal, on: date) -> WorkItem:
@@ -112,22 +125,65 @@ def work_item(signal: Signal, on: date) -> WorkItem:
     )
 
 
-def worklist_signals(*, user: Any, on: date | None = None) -> list[Signal]:
-    """Open signals on the user's cases, most urgent first (due date, then oldest raised). A list pages these
-    and describes only the page it shows (work_item): a large caseload has a hundred open signals or more, and
-    translating each one's title and checklist cost as much as reading them."""
+class Worklist(Sequence[Signal]):
+    """Open signals on the user's cases, most urgent first, read in two steps: the order, case, category and due
+    date of every one (plain values, for visibility, counts and paging), and whole rows only for the slice that is
+    shown. A large caseload has a hundred open signals or more and a page shows 25: building every one as a record
+    with its trajectory and participant cost more than the rest of the page. Takes what a paginator asks of a
+    list (a length, slices, an index); a slice is one query. (Its inherited count(value) takes an argument, so
+    Django's Paginator counts it with len().)"""
+
+    def __init__(self, keys: list[tuple[int, date]]) -> None:
+        self._ids = [signal_id for signal_id, _due in keys]
+        self.due_dates = [due for _signal_id, due in keys]
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[Signal]:
+        return iter(self._rows(self._ids))
+
+    @overload
+    def __getitem__(self, index: int) -> Signal: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Signal]: ...
+
+    def __getitem__(self, index: int | slice) -> Signal | list[Signal]:
+        if isinstance(index, slice):
+            return self._rows(self._ids[index])
+        return self._rows([self._ids[index]])[0]
+
+    @staticmethod
+    def _rows(ids: list[int]) -> list[Signal]:
+        """Only what a worklist row, its API form and the page's links read, in the worklist's order."""
+        if not ids:
+            return []
+        found = (
+            Signal.objects.filter(id__in=ids).select_related("trajectory__participant").only(*WORKLIST_FIELDS).in_bulk()
+        )
+        # A signal handled between the two reads is still shown, as it was open when the list was made.
+        return [found[signal_id] for signal_id in ids if signal_id in found]
+
+
+def worklist_signals(*, user: Any, on: date | None = None) -> Worklist:
+    """Open signals on the user's cases, most urgent first (due date, then oldest raised), in the categories the
+    user sees on each case. A list pages these and describes only the page it shows (work_item)."""
     on = on or timezone.localdate()
-    # Only what a worklist row, its API form and the visibility check read: a large caseload has hundreds of open
-    # signals, and whole rows of trajectory, participant and route cost more to fetch and build than the rest.
-    rows = (
+    keys = list(
         _base(user)
         .filter(_open_on(on))
-        .select_related(None)
-        .select_related("trajectory__participant")
-        .only(*WORKLIST_FIELDS)
         .order_by("due_date", "raised_on", "id")
+        .values_list("id", "trajectory_id", "category", "due_date")
     )
-    return _visible(user, list(rows))
+    categories = categories_by_trajectory(user=user, trajectory_ids=list({key[1] for key in keys}))
+    return Worklist(
+        [
+            (signal_id, due)
+            for signal_id, trajectory_id, category, due in keys
+            if _category_shown(category, categories.get(trajectory_id, frozenset()))
+        ]
+    )
 
 
 WORKLIST_FIELDS = (
@@ -270,16 +326,16 @@ def _signal_event(signal: Signal, event: SignalEvent) -> "Description":
     )
 
 
-def signal_counts(signals: list[Signal], on: date) -> dict[str, int]:
-    """How many signals there are, how many overdue and how many due this week, on `on`."""
+def signal_counts(due_dates: list[date], on: date) -> dict[str, int]:
+    """How many signals there are, how many overdue and how many due this week, on `on`, from their due dates."""
     return {
-        "open": len(signals),
-        "overdue": sum(1 for signal in signals if overdue(signal, on)),
-        "due_soon": sum(1 for signal in signals if due_soon(signal, on)),
+        "open": len(due_dates),
+        "overdue": sum(1 for due in due_dates if _overdue(due, on)),
+        "due_soon": sum(1 for due in due_dates if _due_soon(due, on)),
     }
 
 
 def open_signal_counts(*, user: Any, on: date | None = None) -> dict[str, int]:
     """For the daily e-mail: numbers only, never who or what."""
     on = on or timezone.localdate()
-    return signal_counts(worklist_signals(user=user, on=on), on)
+    return signal_counts(worklist_signals(user=user, on=on).due_dates, on)

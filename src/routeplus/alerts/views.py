@@ -41,7 +41,7 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
     # links to the signal's own page with the actions, so the list stays a list (its forms are on that page).
     page = Paginator(signals, settings.ROUTEPLUS_WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     subscription = DigestSubscription.objects.filter(user_id=request.user.pk or 0, is_active=True).exists()
-    counts = signal_counts(signals, on)
+    counts = signal_counts(signals.due_dates, on)
     context = {
         "items": [work_item(signal, on) for signal in page.object_list],
         "page": page,

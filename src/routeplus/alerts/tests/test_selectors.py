@@ -1,4 +1,5 @@
-"""What the case-file header shows of a case's open signals: the most urgent ones the reader may see, and how many."""
+"""What the case-file header shows of a case's open signals (the most urgent ones the reader may see, and how many),
+and the worklist as a list read in two steps."""
 
 from datetime import date, timedelta
 
@@ -7,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from routeplus.alerts.models import Signal, SignalStatus
-from routeplus.alerts.selectors import ATTENTION_SHOWN, _shown, attention_on
-from routeplus.testing.factories import TrajectoryFactory
+from routeplus.accounts.models import Role
+from routeplus.alerts.selectors import ATTENTION_SHOWN, _shown, attention_on, worklist_signals
+from routeplus.testing.factories import TrajectoryFactory, on_team, professional
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +64,26 @@ def test_a_case_without_open_signals_the_reader_may_see_has_none():
     _signal(case, 1, category="youth_care")
     attention = attention_on(trajectory=case, categories=frozenset({"contacts"}), on=DAY)
     assert (attention.items, attention.total) == ([], 0)
+
+
+def test_the_worklist_answers_as_a_list_in_its_order_whatever_part_is_asked():
+    """Length, index, slice and iteration agree; the hidden category and the closed signal are not in it."""
+    lead = professional(Role.CASE_LEAD)
+    case = TrajectoryFactory()
+    on_team(lead, case)
+    made = [
+        _signal(case, 1, due=5),
+        _signal(case, 2, category="finance_unknown", due=-3),  # a category no role sees
+        _signal(case, 3, category="contacts", due=1),
+        _signal(case, 4, due=1),  # same due date: the older one (raised earlier) first
+        _signal(case, 6, status=SignalStatus.HANDLED, due=-9),
+    ]
+    expected = [made[3], made[2], made[0]]
+    worklist = worklist_signals(user=lead, on=DAY)
+    assert len(worklist) == 3
+    assert list(worklist) == worklist[:] == [worklist[0], worklist[1], worklist[-1]] == expected
+    assert worklist[1:] == expected[1:] and worklist[5:] == []
+    assert worklist.due_dates == [s.due_date for s in expected]
+    with CaptureQueriesContext(connection) as queries:
+        worklist[0:2]
+    assert len(queries) == 1

@@ -312,7 +312,30 @@ def test_the_worklist_reads_no_more_of_a_young_person_than_its_rows_show(world):
     client = logged_in(lead)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("alerts:worklist")).content.decode()
-    (signals,) = [q["sql"] for q in queries if 'FROM "alerts_signal"' in q["sql"]]
-    for column in ('"bsn"', '"birth_date"', '"school_id"', '"source_ref"', '"route_id"'):
-        assert column not in signals, column
+    signal_reads = [q["sql"] for q in queries if 'FROM "alerts_signal"' in q["sql"]]
+    assert len(signal_reads) == 2  # the list's keys, then the rows of the page
+    for signals in signal_reads:
+        for column in ('"bsn"', '"birth_date"', '"school_id"', '"source_ref"', '"route_id"'):
+            assert column not in signals, column
     assert "Noor Zwartjes" in page  # the rows still name whom they are about
+
+
+def test_the_worklist_builds_records_only_for_the_page_it_shows(world, settings):
+    """The whole list is read as plain values (order, visibility, counts); only the shown page as records."""
+    from django.db.models.signals import post_init
+
+    lead, *_ = world
+    settings.ROUTEPLUS_WORKLIST_PAGE_SIZE = 2
+    built: list[Signal] = []
+
+    def count(sender, instance, **kwargs):
+        built.append(instance)
+
+    post_init.connect(count, sender=Signal)
+    try:
+        response = logged_in(lead).get(reverse("alerts:worklist"))
+    finally:
+        post_init.disconnect(count, sender=Signal)
+    assert response.context["total"] == 3  # counted over the whole list
+    assert [item.signal for item in response.context["items"]] == built  # two records, the page's, in its order
+    assert len(built) == 2
