@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from routeplus.alerts.models import Signal, SignalStatus
 from routeplus.accounts.models import Role
+from routeplus.alerts.models import Signal, SignalStatus
 from routeplus.alerts.selectors import ATTENTION_SHOWN, _shown, attention_on, worklist_signals
 from routeplus.testing.factories import TrajectoryFactory, on_team, professional
 
