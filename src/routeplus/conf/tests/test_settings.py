@@ -79,3 +79,18 @@ def test_a_statement_run_again_is_prepared_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ['%"cbs_code" = $1%'])
         assert cursor.fetchone()[0] == 1
+
+
+def test_the_wsgi_entry_point_settles_the_garbage_collector():
+    """Loading the app for a server freezes what it loaded and raises the first generation's threshold."""
+    script = (
+        "import gc, json; before = gc.get_threshold()[0]; import routeplus.conf.wsgi; "
+        "print(json.dumps([before, gc.get_threshold()[0], gc.get_freeze_count()]))"
+    )
+    clean = dict(os.environ, PYTHONPATH=SRC, SECRET_KEY="k" * 50, ALLOWED_HOSTS="routeplus.example.nl")
+    clean["DJANGO_SETTINGS_MODULE"] = "routeplus.conf.settings.production"
+    result = subprocess.run([sys.executable, "-c", script], env=clean, capture_output=True, text=True, check=False)  # noqa: S603 - own script
+    assert result.returncode == 0, result.stderr
+    before, after, frozen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (before, after) == (700, 10_000)
+    assert frozen > 10_000  # Django, the apps and their models are out of the collector's sight
