@@ -1,16 +1,20 @@
 """The measurements inside the benchmark database: query counts, the monitor's floor, the import's floor."""
 
 import re
+import uuid
 from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.test import override_settings
 
 from routeplus.benchmark import phases
 from routeplus.benchmark.synth import Plan, build
+from routeplus.participants.models import Participant
+from routeplus.trajectories.models import Trajectory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +73,25 @@ def test_register_written_for_the_benchmark_imports_completely(tmp_path: Path) -
     assert out["import"]["created"] == sum(out["rows"].values())
     assert out["bare_insert"]["rows"] == sum(out["rows"].values())
     assert Plan(100).participants == 100
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="deferred foreign keys: PostgreSQL only")
+def test_the_import_floor_checks_references_as_it_writes() -> None:
+    """The floor is rolled back, so a foreign key deferred to the commit would never be checked: it checks now."""
+    build(60)
+    missing = (Participant.objects.aggregate(top=Max("id"))["top"] or 0) + 1_000
+
+    def orphan() -> Trajectory:
+        trajectory = Trajectory.objects.first()
+        assert trajectory is not None
+        trajectory.pk, trajectory.uuid, trajectory.participant_id = None, uuid.uuid4(), missing
+        return trajectory
+
+    with transaction.atomic():
+        Trajectory.objects.bulk_create([orphan()])  # accepted for now: checked at a commit that never comes
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        phases.check_references_now()
+        with pytest.raises(IntegrityError, match="participant"), transaction.atomic():
+            Trajectory.objects.bulk_create([orphan()])
+        transaction.set_rollback(True)
