@@ -13,7 +13,7 @@ from routeplus.accounts.models import Municipality, Role, User
 from routeplus.conf.compiled import CompiledQuery
 from routeplus.conf.search import SEARCH_LENGTH
 from routeplus.trajectories.models import Route, Status, Trajectory
-from routeplus.ui.widgets import DateInput
+from routeplus.ui.widgets import DateInput, Select
 
 
 def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -49,12 +49,15 @@ _FILTER_CHOICES = CompiledQuery(_filter_choices, user_id=int)
 class CaseloadFilterForm(forms.Form):
     """Filters live in the URL so a view can be bookmarked; they never carry personal data."""
 
-    route = forms.ChoiceField(label=_("Route"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Alle")), *Status.choices])
-    municipality = forms.ChoiceField(label=_("Gemeente"), required=False)
+    route = forms.ChoiceField(label=_("Route"), required=False, widget=Select)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Alle")), *Status.choices], widget=Select
+    )
+    municipality = forms.ChoiceField(label=_("Gemeente"), required=False, widget=Select)
     sort = forms.ChoiceField(
         label=_("Sorteren op"),
         required=False,
+        widget=Select,
         choices=[
             ("name", _("Naam (A-Z)")),
             ("-name", _("Naam (Z-A)")),
@@ -92,7 +95,7 @@ ADMISSION_VIA_INTAKE = frozenset({Status.INTAKE})
 
 
 class StatusChangeForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("Nieuwe status"))
+    to_status = forms.ChoiceField(label=_("Nieuwe status"), widget=Select)
     effective_date = forms.DateField(label=_("Per datum"), widget=DateInput(), initial=timezone.localdate)
     reason = forms.CharField(
         label=_("Reden"),

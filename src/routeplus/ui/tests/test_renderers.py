@@ -7,8 +7,11 @@ from django import forms
 from django.forms.renderers import Jinja2, get_default_renderer
 from django.template.backends.django import Template as DjangoTemplate
 from django.template.backends.jinja2 import Template as Jinja2Template
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from routeplus.ui.renderers import WidgetRenderer
+from routeplus.ui.widgets import Select
 
 
 class Note(forms.Form):
@@ -71,3 +74,62 @@ def test_a_select_renders_exactly_as_djangos_own_template(widget: forms.Widget, 
     assert ours == djangos
     assert isinstance(WidgetRenderer().get_template("django/forms/widgets/select.html"), Jinja2Template)
     assert WidgetRenderer().get_template("django/forms/widgets/select.html").template.name == "ui/widgets/select.html"
+
+
+class Odd:
+    """A choice value that is neither a string nor a number, as ModelChoiceField's values are."""
+
+    def __str__(self) -> str:
+        return "odd & <value>"
+
+
+LAZY_CHOICES = [("", gettext_lazy("Alle")), ("a", "Aa & co"), (3, "Drie"), (None, "Geen"), (Odd(), 'Raar "ding"')]
+
+
+@pytest.mark.parametrize(
+    ("choices", "value", "attrs"),
+    [
+        (LAZY_CHOICES, None, {"id": "id_keuze"}),
+        (LAZY_CHOICES, "a", {"id": "id_keuze", "class": "x", "required": True, "disabled": False, "data-n": 3}),
+        (LAZY_CHOICES, 3, {"id": "id_keuze", "aria-describedby": 'h"1'}),
+        (LAZY_CHOICES, "odd & <value>", {}),
+        (LAZY_CHOICES, "", None),
+        ([("a", "A"), ("a", "A again")], "a", None),  # only the first of equal values is selected, as Django does
+        (CHOICES, "b", {"id": "id_keuze"}),  # grouped: Django's own way
+        ([], None, {"id": "id_keuze"}),
+    ],
+)
+def test_the_python_select_writes_what_the_template_writes(choices: Any, value: Any, attrs: Any) -> None:
+    ours = Select(choices=choices, attrs={"title": "Kies <één>"}).render("keuze", value, attrs, WidgetRenderer())
+    template = forms.Select(choices=choices, attrs={"title": "Kies <één>"}).render(
+        "keuze", value, attrs, WidgetRenderer()
+    )
+    assert ours == template
+    assert isinstance(ours, SafeString)
+
+
+def test_the_python_select_takes_a_form_fields_choices_and_leaves_subclasses_their_own_way() -> None:
+    class Kind(forms.Form):
+        kind = forms.ChoiceField(choices=[("a", "Aa"), ("b", "Bee")], widget=Select)
+
+    assert str(Kind({"kind": "b"})["kind"]) == (
+        '<select name="kind" id="id_kind">\n  <option value="a">Aa</option>\n'
+        '  <option value="b" selected>Bee</option>\n</select>'
+    )
+
+    class NoTemplates(WidgetRenderer):
+        def render(self, *args: Any, **kwargs: Any) -> str:
+            raise AssertionError("the select went through a template")
+
+    assert Select(choices=[("a", "Aa")]).render("k", "a", None, NoTemplates()).count("<option") == 1
+
+    class Marked(Select):
+        def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            option = super().create_option(*args, **kwargs)
+            option["attrs"]["data-mark"] = "1"
+            return option
+
+    assert 'data-mark="1"' in Marked(choices=[("a", "Aa")]).render("k", "a", None, WidgetRenderer())
+    several = Select(choices=[("a", "Aa"), ("b", "Bee")])
+    several.allow_multiple_selected = True
+    assert several.render("k", ["a", "b"], None, WidgetRenderer()).count(" selected") == 2
