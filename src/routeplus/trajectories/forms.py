@@ -13,7 +13,7 @@ from routeplus.accounts.models import Municipality, Role, User
 from routeplus.conf.compiled import CompiledQuery
 from routeplus.conf.search import SEARCH_LENGTH
 from routeplus.trajectories.models import Route, Status, Trajectory
-from routeplus.ui.widgets import DateInput, Select
+from routeplus.ui.widgets import DateInput, HiddenInput, Select, Textarea, TextInput
 
 
 def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -86,7 +86,7 @@ class CaseloadFilterForm(forms.Form):
 class SearchForm(forms.Form):
     """Search by name is posted and kept in the session, so a name never lands in a URL or access log."""
 
-    q = forms.CharField(label=_("Zoek op naam"), required=False, max_length=SEARCH_LENGTH)
+    q = forms.CharField(label=_("Zoek op naam"), required=False, max_length=SEARCH_LENGTH, widget=TextInput)
 
 
 # Admission to intake takes a funded place: it goes through the waiting list (routeplus.intake), in turn and
@@ -101,10 +101,10 @@ class StatusChangeForm(forms.Form):
         label=_("Reden"),
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text=_("Verplicht bij afsluiten en heropenen."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=HiddenInput)
 
     def __init__(self, *args: Any, trajectory: Trajectory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """The form renderer: Django's widgets through Jinja2, and the admin's (Django templates only) as before."""
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from django.template.backends.jinja2 import Template as Jinja2Template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
+from routeplus.ui import widgets
 from routeplus.ui.renderers import WidgetRenderer
 from routeplus.ui.widgets import Select
 
@@ -76,6 +78,19 @@ def test_a_select_renders_exactly_as_djangos_own_template(widget: forms.Widget, 
     assert WidgetRenderer().get_template("django/forms/widgets/select.html").template.name == "ui/widgets/select.html"
 
 
+class NoTemplates(WidgetRenderer):
+    """A renderer for widgets that must not use one."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        raise AssertionError("the widget went through a template")
+
+
+class TemplateDate(forms.DateInput):
+    """What ui.widgets.DateInput was before it wrote its own HTML."""
+
+    input_type = "date"
+
+
 class Odd:
     """A choice value that is neither a string nor a number, as ModelChoiceField's values are."""
 
@@ -117,10 +132,6 @@ def test_the_python_select_takes_a_form_fields_choices_and_leaves_subclasses_the
         '  <option value="b" selected>Bee</option>\n</select>'
     )
 
-    class NoTemplates(WidgetRenderer):
-        def render(self, *args: Any, **kwargs: Any) -> str:
-            raise AssertionError("the select went through a template")
-
     assert Select(choices=[("a", "Aa")]).render("k", "a", None, NoTemplates()).count("<option") == 1
 
     class Marked(Select):
@@ -133,3 +144,27 @@ def test_the_python_select_takes_a_form_fields_choices_and_leaves_subclasses_the
     several = Select(choices=[("a", "Aa"), ("b", "Bee")])
     several.allow_multiple_selected = True
     assert several.render("k", ["a", "b"], None, WidgetRenderer()).count(" selected") == 2
+
+
+@pytest.mark.parametrize(
+    ("ours", "djangos"),
+    [
+        (widgets.TextInput, forms.TextInput),
+        (widgets.HiddenInput, forms.HiddenInput),
+        (widgets.Textarea, forms.Textarea),
+        (widgets.DateInput, lambda attrs: TemplateDate(attrs=attrs, format="%Y-%m-%d")),
+    ],
+)
+@pytest.mark.parametrize("value", [None, "", 'a "quote" & <b>', 0, 12, date(2026, 12, 1), "2026-12-01"])
+def test_the_python_inputs_write_what_the_templates_write(ours: Any, djangos: Any, value: Any) -> None:
+    attrs = {"id": "id_veld", "required": True, "disabled": False, "aria-describedby": 'h"1', "maxlength": 20}
+    written = ours(attrs={"class": "x"}).render("veld", value, attrs, NoTemplates())
+    assert written == djangos(attrs={"class": "x"}).render("veld", value, attrs, WidgetRenderer())
+    assert isinstance(written, SafeString)
+
+
+def test_subclasses_of_the_python_inputs_go_through_their_templates() -> None:
+    class Tagged(widgets.TextInput):
+        template_name = "django/forms/widgets/textarea.html"  # any other template: it is the one used
+
+    assert Tagged().render("k", "v", None, WidgetRenderer()).startswith("<textarea")
