@@ -17,9 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, reset_queries
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, get_resolver, reverse
+from django.utils.crypto import get_random_string
 
 from routeplus.accounts.models import Municipality, User
 from routeplus.benchmark import synth
@@ -118,6 +120,17 @@ def redacted_sql(sql: str) -> str:
     return SQL_LITERAL.sub(lambda m: "'…'" if len(m.group()) > 30 else m.group(), sql)
 
 
+def browser_cookies(client: Client) -> str:
+    """The Cookie header a logged-in browser sends: its session, and the CSRF cookie it was given with the first
+    form it saw (the login form) and keeps. Without it every page with a form made a new CSRF secret (32
+    random characters), which no browser that has logged in asks for."""
+    csrf = client.cookies.get(settings.CSRF_COOKIE_NAME)
+    secret = csrf.value if csrf is not None else get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    # No space after the semicolon: the load script's targets file separates cookie and path by a space.
+    return f"{settings.SESSION_COOKIE_NAME}={session};{settings.CSRF_COOKIE_NAME}={secret}"
+
+
 def prepare_pages(build_output: dict[str, Any]) -> dict[str, Any]:
     """Log the probe users in (real sessions in the database), count queries per page, check the floor."""
     pages = page_targets(build_output["probe_users"], build_output["probe_trajectories"], build_output["policy_users"])
@@ -125,10 +138,7 @@ def prepare_pages(build_output: dict[str, Any]) -> dict[str, Any]:
         u.pk: u for u in User.objects.filter(pk__in={uid for p in pages.values() for uid, _ in p.get("targets", [])})
     }
     clients = {pk: _client_for(user) for pk, user in users.items()}
-    cookies = {
-        pk: f"{settings.SESSION_COOKIE_NAME}={c.cookies[settings.SESSION_COOKIE_NAME].value}"
-        for pk, c in clients.items()
-    }
+    cookies = {pk: browser_cookies(c) for pk, c in clients.items()}
     errors: list[str] = []
     bodies: dict[str, str] = {}
     for key, page in pages.items():

@@ -3,13 +3,15 @@
 import re
 import uuid
 from dataclasses import asdict
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from routeplus.benchmark import phases
 from routeplus.benchmark.synth import Plan, build
@@ -42,9 +44,30 @@ def test_queries_per_page_do_not_grow_with_the_data() -> None:
     recorded = [q["sql"] for p in large["pages"].values() for q in p.get("slowest_queries", [])]
     literals = [lit for sql in recorded for lit in re.findall(r"'(?:[^']|'')*'", sql)]
     assert recorded and literals and all(len(lit) <= 30 for lit in literals)
-    # Every load target carries a real session cookie.
+    # Every load target carries a real session cookie and, as a browser does, the CSRF cookie.
     cookie, path = large["pages"]["caseload"]["targets"][0]
-    assert "=" in cookie and path.startswith("/")
+    assert path.startswith("/") and " " not in cookie
+    sent = SimpleCookie(cookie.replace(";", "; "))
+    assert set(sent) == {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+
+
+@override_settings(ROOT_URLCONF="routeplus.benchmark.tests.urls")
+def test_with_the_cookies_of_the_load_a_page_with_a_form_keeps_its_csrf_secret() -> None:
+    built = build(60)  # kept for this test's own transaction: the sessions must outlive prepare_pages
+    prepared = phases.prepare_pages({"size": 60, **asdict(built)})
+    cookie, path = prepared["pages"]["caseload"]["targets"][0]
+    sent = SimpleCookie(cookie.replace(";", "; "))
+    browser = Client(HTTP_HOST="127.0.0.1")
+    for name, morsel in sent.items():
+        browser.cookies[name] = morsel.value
+    response = browser.get(path)
+    assert response.status_code == 200 and b'name="csrfmiddlewaretoken"' in response.content
+    kept = sent[settings.CSRF_COOKIE_NAME].value
+    assert response.cookies[settings.CSRF_COOKIE_NAME].value == kept  # Django sends it again, the same secret
+    bare = Client(HTTP_HOST="127.0.0.1")
+    bare.cookies[settings.SESSION_COOKIE_NAME] = sent[settings.SESSION_COOKIE_NAME].value
+    # What every request of the load did before: a new secret each time.
+    assert bare.get(path).cookies[settings.CSRF_COOKIE_NAME].value not in ("", kept)
 
 
 def test_the_phases_refuse_a_database_that_is_not_a_benchmark_database() -> None:
