@@ -22,7 +22,7 @@ class _Written(forms.Widget):
         html = self._html(name, value, self.build_attrs(self.attrs, attrs)) if type(self) in _WRITTEN else None
         if html is None:  # a subclass may render (or name its options) its own way
             return super().render(name, value, attrs, renderer)
-        return mark_safe(html)  # noqa: S308  # nosec B308  (every value is escaped where it is written)
+        return mark_safe(html)  # noqa: S308  # nosec B308, B703  (every value is escaped where it is written)
 
     def _html(self, name: str, value: Any, attrs: dict[str, Any]) -> str | None:
         raise NotImplementedError
