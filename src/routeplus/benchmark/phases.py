@@ -125,7 +125,9 @@ def browser_cookies(client: Client) -> str:
     form it saw (the login form) and keeps. Without it every page with a form made a new CSRF secret (32
     random characters), which no browser that has logged in asks for."""
     csrf = client.cookies.get(settings.CSRF_COOKIE_NAME)
-    secret = csrf.value if csrf is not None else get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+    secret = (
+        csrf.value if csrf is not None and csrf.value else get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+    )
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     # No space after the semicolon: the load script's targets file separates cookie and path by a space.
     return f"{settings.SESSION_COOKIE_NAME}={session};{settings.CSRF_COOKIE_NAME}={secret}"

@@ -252,10 +252,12 @@ def _create(model: type[models.Model], objects: list[Any], *, ids: bool = True) 
 
 
 def _column_types(cursor: Any, table: str, columns: list[str]) -> list[int]:
-    """The type (oid) of each of the table's columns, in that order, as PostgreSQL has them."""
+    """The type (oid) of each of the table's columns, in that order, as PostgreSQL has them. Binary COPY takes
+    each value as its column's type only: str for text, int for integers, date, aware datetime, UUID, or None
+    (`_create` makes enum values plain str); anything else fails the import instead of being converted."""
     cursor.execute(
         "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-        [table],
+        [connection.ops.quote_name(table)],
     )
     types = dict(cursor.fetchall())
     return [types[column] for column in columns]

@@ -87,10 +87,11 @@ def test_the_wsgi_entry_point_settles_the_garbage_collector():
         "import gc, json; before = gc.get_threshold()[0]; import routeplus.conf.wsgi; "
         "print(json.dumps([before, gc.get_threshold()[0], gc.get_freeze_count()]))"
     )
-    clean = dict(os.environ, PYTHONPATH=SRC, SECRET_KEY="k" * 50, ALLOWED_HOSTS="routeplus.example.nl")
+    clean = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    clean.update(PYTHONPATH=SRC, SECRET_KEY="k" * 50, ALLOWED_HOSTS="routeplus.example.nl")
     clean["DJANGO_SETTINGS_MODULE"] = "routeplus.conf.settings.production"
     result = subprocess.run([sys.executable, "-c", script], env=clean, capture_output=True, text=True, check=False)  # noqa: S603 - own script
     assert result.returncode == 0, result.stderr
     before, after, frozen = json.loads(result.stdout.strip().splitlines()[-1])
-    assert (before, after) == (700, 10_000)
+    assert before < after == 10_000  # the interpreter's default (700 on 3.12), raised
     assert frozen > 10_000  # Django, the apps and their models are out of the collector's sight
