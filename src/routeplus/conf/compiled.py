@@ -31,6 +31,27 @@ from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
+# psycopg turns a statement's %s placeholders into $1, $2 … with a regular expression on every execution, and keeps
+# the result only for statements of up to 4 KB and 50 parameters (psycopg._queries), so as not to fill its cache
+# with one-off ORM text. Compiled statements are the opposite: fixed text, run on every page. The case file's
+# overview (twenty subqueries, about 6 KB, its choices as parameters) was converted anew on each request, some
+# 0.13 ms. Statements of compiled size are kept too (the cache holds the 128 last used, whatever their size).
+COMPILED_STATEMENT_MAX_LENGTH = 16_384
+COMPILED_STATEMENT_MAX_PARAMS = 500
+
+
+def _cache_compiled_statements() -> None:
+    try:
+        from psycopg import _queries
+    except ImportError:  # SQLite only: no psycopg
+        return
+    # Private constants of psycopg, read on every execution: conf/tests/test_compiled.py holds that they still work.
+    _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, COMPILED_STATEMENT_MAX_LENGTH)
+    _queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS, COMPILED_STATEMENT_MAX_PARAMS)
+
+
+_cache_compiled_statements()
+
 
 def _same(value: Any) -> Any:
     return value

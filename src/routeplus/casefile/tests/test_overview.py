@@ -135,6 +135,15 @@ def test_attempts_at_the_same_minute_follow_the_order_they_were_recorded_in(lead
     assert case_file_sections(user=lead_on_team, trajectory=trajectory).contacts_failed_in_row == 2
 
 
+def test_an_attempt_recorded_later_about_an_earlier_moment_does_not_count_after_the_last_reached(
+    lead_on_team, trajectory
+):
+    contact(trajectory, lead_on_team, 5, reached=True)
+    contact(trajectory, lead_on_team, 3, reached=False)  # recorded after it, about an earlier moment
+    contact(trajectory, lead_on_team, 7, reached=False)
+    assert case_file_sections(user=lead_on_team, trajectory=trajectory).contacts_failed_in_row == 1
+
+
 def test_counts_leave_out_what_the_reader_may_not_see(trajectory):
     coordinator = professional(Role.SCHOOL_COORDINATOR)
     on_team(coordinator, trajectory, role=Role.SCHOOL_COORDINATOR)

@@ -225,3 +225,40 @@ def test_pages_of_a_builder_that_slices_are_refused() -> None:
     )
     with pytest.raises(ImproperlyConfigured, match="must not slice"):
         sliced.pages(trajectory_id=TrajectoryFactory().pk)[0:2]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's placeholder conversion: PostgreSQL only")
+def test_a_long_compiled_statement_is_converted_for_the_driver_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from psycopg import _queries
+
+    from routeplus.access.sections import ALL_CATEGORIES, Section
+    from routeplus.casefile.selectors import _OVERVIEW
+
+    trajectory = TrajectoryFactory()
+    sections = frozenset(
+        {Section.PLAN, Section.PLACEMENTS, Section.PROVISIONS, Section.RESULTS, Section.CONTACTS, Section.BOTTLENECKS}
+    )
+    converted: list[bytes] = []
+    uncached = _queries._query2pg_nocache
+
+    def spy(query: bytes, encoding: str):
+        converted.append(query)
+        return uncached(query, encoding)
+
+    # The cached path keeps its own reference to the original function; only the uncached path sees the spy.
+    monkeypatch.setattr(_queries, "_query2pg_nocache", spy)
+    executed: list[tuple[str, int]] = []
+
+    def record(execute, sql, params, many, context):
+        executed.append((sql, len(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        for _ in range(3):
+            _OVERVIEW.first(sections, ALL_CATEGORIES, trajectory_id=trajectory.pk)
+    assert len(executed) == 3
+    sql, params = executed[-1]
+    # Longer, and with more parameters, than psycopg keeps by default: the case this is about.
+    assert len(sql) > 4096
+    assert params > 50
+    assert converted == []
