@@ -124,11 +124,25 @@ class CaseFileCore:
     overlap_lasts: bool = False  # today lies in the overlap of handover_out: the previous team reads the next file
 
 
+# What the case file shows of the people on its team and in its status history: their names. Read with only
+# these fields, a long history's team builds no password, login times or e-mail addresses it never shows.
+_PERSON_SHOWN = ("full_name",)
+_TEAM_SHOWN = (
+    *("trajectory_id", "user_id", "organisation_id", "role", "start_date", "end_date"),
+    *(f"user__{name}" for name in _PERSON_SHOWN),
+    "organisation__name",
+)
+_STATUS_CHANGE_SHOWN = (
+    *("trajectory_id", "from_status", "to_status", "effective_date", "reason", "changed_by_id", "changed_at"),
+    *(f"changed_by__{name}" for name in _PERSON_SHOWN),
+)
+
 # The core's three queries, compiled once per connection (conf.compiled): every case-file page runs them.
 _TEAM = CompiledQuery(
     lambda *, trajectory_id: (
         TeamMember.objects.filter(trajectory_id=trajectory_id)
         .select_related("user", "organisation")
+        .only(*_TEAM_SHOWN)
         .order_by("end_date", "role", "start_date")
     ),
     trajectory_id=int,
@@ -139,6 +153,7 @@ _RECENT_STATUS_CHANGES = CompiledQuery(
     lambda *, trajectory_id: (
         StatusChange.objects.filter(trajectory_id=trajectory_id)
         .select_related("changed_by")
+        .only(*_STATUS_CHANGE_SHOWN)
         .annotate(total=Window(Count("id")))
         .order_by("-changed_at", "-id")[:RECENT_STATUS_CHANGES]
     ),

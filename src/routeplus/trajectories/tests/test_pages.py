@@ -344,6 +344,31 @@ def test_caseload_and_case_file_queries_do_not_grow_from_60_to_10000_participant
             assert count_queries(small_client, url_small) == count_queries(large_client, url_large)
 
 
+def test_the_case_file_asks_no_more_queries_for_a_larger_team_and_history(lead_on_team, trajectory):
+    """Team and status history are read with only what the page shows of each person (their name): a field
+    the page printed beyond those would be read person by person, and this count would grow."""
+    from routeplus.trajectories.models import StatusChange
+
+    client = logged_in(lead_on_team)
+    url = reverse("trajectories:case_file", kwargs={"trajectory_uuid": trajectory.uuid})
+    with time_machine.travel(timezone.now(), tick=False):
+        count_queries(client, url)  # warm the session and caches
+        before = count_queries(client, url)
+        colleagues = [professional(role) for role in (Role.JOB_COACH, Role.SCHOOL_COORDINATOR, Role.CASE_LEAD)]
+        for colleague in colleagues:
+            on_team(colleague, trajectory, role=colleague.memberships.get().role)
+        StatusChange.objects.bulk_create(
+            StatusChange(trajectory=trajectory, from_status=Status.REGISTERED, to_status=Status.ACTIVE,
+                         effective_date=date(2024, 2, 1), reason="Gestart", changed_by=colleague)
+            for colleague in colleagues
+        )  # fmt: skip
+        page = client.get(url).text
+        after = count_queries(client, url)
+    assert after == before
+    for colleague in colleagues:
+        assert page.count(colleague.full_name) >= 2  # in the team and in the status history
+
+
 def test_every_sort_offered_in_the_filter_form_is_known_to_the_selector():
     from routeplus.trajectories.forms import CaseloadFilterForm, choice_field
     from routeplus.trajectories.selectors import CASELOAD_SORTS
