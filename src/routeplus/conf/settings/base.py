@@ -140,6 +140,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that needs no round trip to the server (conf/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "routeplus.conf.postgresql"
     # Fail fast when the server is unreachable, so a request answers 503 within seconds instead of hanging.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3)
     # A vanished host (no RST) would otherwise hang a request on its already-open connection: give up when sent
