@@ -55,3 +55,16 @@ def test_more_uuids_than_stand_ins_still_reverse():
 
     with pytest.raises(NoReverseMatch):
         row_url("trajectories:case_file", *[uuid.uuid4() for _ in range(5)])
+
+
+def test_a_route_that_writes_its_uuid_otherwise_is_reversed_for_each_row(monkeypatch: pytest.MonkeyPatch):
+    """A converter could write a UUID other than as str() does (say, as hex): its stand-in is then not found in
+    the URL, and every row is reversed itself instead of getting another row's URL."""
+    from routeplus.ui import row_urls
+
+    monkeypatch.setattr(row_urls, "reverse", lambda view_name, args: "/hex/" + "/".join(a.hex for a in args) + "/")
+    _url_pattern.cache_clear()
+    first, second = uuid.uuid4(), uuid.uuid4()
+    assert row_urls.row_url("trajectories:case_file", first) == f"/hex/{first.hex}/"
+    assert row_urls.row_url("trajectories:case_file", second) == f"/hex/{second.hex}/"
+    _url_pattern.cache_clear()
