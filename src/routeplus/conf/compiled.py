@@ -35,19 +35,23 @@ from django.db.models import QuerySet
 # the result only for statements of up to 4 KB and 50 parameters (psycopg._queries), so as not to fill its cache
 # with one-off ORM text. Compiled statements are the opposite: fixed text, run on every page. The case file's
 # overview (twenty subqueries, about 6 KB, its choices as parameters) was converted anew on each request, some
-# 0.13 ms. Statements of compiled size are kept too (the cache holds the 128 last used, whatever their size).
+# 0.13 ms. Raised, the limits let every statement of compiled size into the cache (it keeps the 128 last used):
+# one-off statements of up to 500 parameters may now pass through it too, and a page's own run again at once.
 COMPILED_STATEMENT_MAX_LENGTH = 16_384
 COMPILED_STATEMENT_MAX_PARAMS = 500
 
 
 def _cache_compiled_statements() -> None:
-    try:
-        from psycopg import _queries
-    except ImportError:  # SQLite only: no psycopg
-        return
-    # Private constants of psycopg, read on every execution: conf/tests/test_compiled.py holds that they still work.
-    _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, COMPILED_STATEMENT_MAX_LENGTH)
-    _queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS, COMPILED_STATEMENT_MAX_PARAMS)
+    from psycopg import _queries
+
+    # Private constants of psycopg, read on every execution; conf/tests/test_compiled.py holds that raising them
+    # still works. Should a release rename them, nothing is set: the pages only lose this saving.
+    for name, value in (
+        ("MAX_CACHED_STATEMENT_LENGTH", COMPILED_STATEMENT_MAX_LENGTH),
+        ("MAX_CACHED_STATEMENT_PARAMS", COMPILED_STATEMENT_MAX_PARAMS),
+    ):
+        if isinstance(getattr(_queries, name, None), int):
+            setattr(_queries, name, max(getattr(_queries, name), value))
 
 
 _cache_compiled_statements()

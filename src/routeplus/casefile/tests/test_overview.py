@@ -144,6 +144,12 @@ def test_an_attempt_recorded_later_about_an_earlier_moment_does_not_count_after_
     assert case_file_sections(user=lead_on_team, trajectory=trajectory).contacts_failed_in_row == 1
 
 
+def test_an_attempt_about_a_later_moment_recorded_before_the_last_reached_counts(lead_on_team, trajectory):
+    contact(trajectory, lead_on_team, 7, reached=False)  # recorded first, about a later moment
+    contact(trajectory, lead_on_team, 5, reached=True)
+    assert case_file_sections(user=lead_on_team, trajectory=trajectory).contacts_failed_in_row == 1
+
+
 def test_counts_leave_out_what_the_reader_may_not_see(trajectory):
     coordinator = professional(Role.SCHOOL_COORDINATOR)
     on_team(coordinator, trajectory, role=Role.SCHOOL_COORDINATOR)

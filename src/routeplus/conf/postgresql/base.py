@@ -2,28 +2,36 @@
 
 With CONN_HEALTH_CHECKS Django checks a kept connection before its first statement of every request, by
 running `SELECT 1`: a round trip on every page (about 0.1 ms of the server's and the worker's time, a twelfth
-of a trivial page). An idle connection in autocommit has nothing to read; when its socket has something (the
-server's goodbye when it shut down, restarted or ended the session, or the end of the connection), only then
-is `SELECT 1` run, as Django's check does, and a connection that fails it is closed and opened anew. A server
-that vanished without a word (no goodbye) is found by the first statement instead, as it would be by
-`SELECT 1`: both wait for DB_TCP_USER_TIMEOUT_MS and answer 503 (ops.middleware).
+of a trivial page). An idle connection has nothing to read; when its socket has something (the server's goodbye
+when it shut down, restarted or ended the session, or the end of the connection), only then is `SELECT 1` run,
+as Django's check does, and a connection that fails it is closed and opened anew. A server that vanished
+without a word (no goodbye) is found by the first statement instead, as it would be by `SELECT 1`: both wait
+for DB_TCP_USER_TIMEOUT_MS and answer 503 (ops.middleware). A connection that is not idle (in a transaction,
+or after an error) is always asked, as before.
 """
 
 import select
-from typing import Any
 
+import psycopg
 from django.db.backends.postgresql import base
+from psycopg import pq
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    """Django's wrapper; only the health check differs."""
+
     def is_usable(self) -> bool:
-        connection: Any = self.connection
-        if connection is None or connection.closed or connection.broken:
+        connection: psycopg.Connection[object] | None = self.connection
+        if connection is None or connection.closed:
             return False
+        if connection.info.transaction_status != pq.TransactionStatus.IDLE:
+            return bool(super().is_usable())
         try:
-            waiting, _write, _error = select.select([connection.fileno()], [], [], 0)
-        except (OSError, ValueError):  # the socket is gone
-            return False
+            socket = select.poll()  # poll, not select: any descriptor number
+            socket.register(connection.fileno(), select.POLLIN)
+            waiting = socket.poll(0)
+        except (OSError, ValueError, psycopg.Error):  # the socket cannot be asked: ask the server
+            return bool(super().is_usable())
         if not waiting:
             return True
         return bool(super().is_usable())

@@ -239,14 +239,20 @@ def test_a_long_compiled_statement_is_converted_for_the_driver_once(monkeypatch:
         {Section.PLAN, Section.PLACEMENTS, Section.PROVISIONS, Section.RESULTS, Section.CONTACTS, Section.BOTTLENECKS}
     )
     converted: list[bytes] = []
-    uncached = _queries._query2pg_nocache
 
-    def spy(query: bytes, encoding: str):
-        converted.append(query)
-        return uncached(query, encoding)
+    def spy_on(name: str) -> None:
+        uncached = getattr(_queries, name)
 
-    # The cached path keeps its own reference to the original function; only the uncached path sees the spy.
-    monkeypatch.setattr(_queries, "_query2pg_nocache", spy)
+        def spy(query: bytes, encoding: str):
+            converted.append(query)
+            return uncached(query, encoding)
+
+        monkeypatch.setattr(_queries, name, spy)
+
+    # The cached paths keep their own reference to the original functions; only the uncached ones see the spies
+    # (server-side parameters, as configured, and client-side ones, with DB_PREPARED_STATEMENTS=false).
+    spy_on("_query2pg_nocache")
+    spy_on("_query2pg_client_nocache")
     executed: list[tuple[str, int]] = []
 
     def record(execute, sql, params, many, context):

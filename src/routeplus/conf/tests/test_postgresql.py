@@ -39,6 +39,26 @@ def test_an_idle_healthy_connection_is_usable_without_a_statement(kept, monkeypa
     assert asked == []  # Django's check, SELECT 1, was not needed
 
 
+def test_a_connection_inside_a_transaction_is_asked_as_django_asks(kept, monkeypatch: pytest.MonkeyPatch):
+    """Django also checks a connection after an error and inside a transaction: there the socket proves
+    nothing, so the server is asked."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    asked: list[object] = []
+
+    def select_one(self: DatabaseWrapper) -> bool:
+        asked.append(self)
+        return True
+
+    monkeypatch.setattr(DatabaseWrapper, "is_usable", select_one)
+    kept.connection.execute("BEGIN")
+    try:
+        assert kept.is_usable() is True
+        assert asked == [kept]
+    finally:
+        kept.connection.execute("ROLLBACK")
+
+
 def test_a_connection_the_server_ended_is_unusable_and_the_next_statement_opens_a_new_one(kept):
     with kept.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")

@@ -367,6 +367,12 @@ def test_the_case_file_asks_no_more_queries_for_a_larger_team_and_history(lead_o
     assert after == before
     for colleague in colleagues:
         assert page.count(colleague.full_name) >= 2  # in the team and in the status history
+    # Read without what the page does not show of a person.
+    from routeplus.trajectories.selectors import case_file_core
+
+    core = case_file_core(trajectory=trajectory)
+    for person in [member.user for member in core.team] + [change.changed_by for change in core.recent_status_changes]:
+        assert {"password", "email", "last_login"} <= person.get_deferred_fields()
 
 
 def test_every_sort_offered_in_the_filter_form_is_known_to_the_selector():
