@@ -24,14 +24,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection: psycopg.Connection[object] | None = self.connection
         if connection is None or connection.closed:
             return False
-        if connection.info.transaction_status != pq.TransactionStatus.IDLE:
-            return bool(super().is_usable())
-        try:
-            socket = select.poll()  # poll, not select: any descriptor number
-            socket.register(connection.fileno(), select.POLLIN)
-            waiting = socket.poll(0)
-        except (OSError, ValueError, psycopg.Error):  # the socket cannot be asked: ask the server
-            return bool(super().is_usable())
-        if not waiting:
+        if connection.info.transaction_status == pq.TransactionStatus.IDLE and _nothing_to_read(connection):
             return True
-        return bool(super().is_usable())
+        return bool(super().is_usable())  # Django's check: SELECT 1
+
+
+def _nothing_to_read(connection: psycopg.Connection[object]) -> bool:
+    """Whether the connection's socket is quiet; False when it cannot be asked, so the server is asked instead."""
+    try:
+        socket = select.poll()  # poll, not select: any descriptor number
+        socket.register(connection.fileno(), select.POLLIN)
+        return not socket.poll(0)
+    except (OSError, ValueError, psycopg.Error):
+        return False

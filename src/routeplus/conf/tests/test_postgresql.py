@@ -20,37 +20,34 @@ def kept():
     wrapper.close()
 
 
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The connections Django's own check (SELECT 1) was asked of, which then answers usable."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    calls: list[object] = []
+
+    def select_one(self: DatabaseWrapper) -> bool:
+        calls.append(self)
+        return True
+
+    monkeypatch.setattr(DatabaseWrapper, "is_usable", select_one)
+    return calls
+
+
 def test_postgresql_is_served_by_routeplus_backend():
     assert connection.settings_dict["ENGINE"] == "routeplus.conf.postgresql"
     assert type(connections["default"]).__module__ == "routeplus.conf.postgresql.base"
 
 
-def test_an_idle_healthy_connection_is_usable_without_a_statement(kept, monkeypatch: pytest.MonkeyPatch):
-    from django.db.backends.postgresql.base import DatabaseWrapper
-
-    asked: list[object] = []
-
-    def select_one(self: DatabaseWrapper) -> bool:
-        asked.append(self)
-        return True
-
-    monkeypatch.setattr(DatabaseWrapper, "is_usable", select_one)
+def test_an_idle_healthy_connection_is_usable_without_a_statement(kept, asked):
     assert kept.is_usable() is True
     assert asked == []  # Django's check, SELECT 1, was not needed
 
 
-def test_a_connection_inside_a_transaction_is_asked_as_django_asks(kept, monkeypatch: pytest.MonkeyPatch):
+def test_a_connection_inside_a_transaction_is_asked_as_django_asks(kept, asked):
     """Django also checks a connection after an error and inside a transaction: there the socket proves
     nothing, so the server is asked."""
-    from django.db.backends.postgresql.base import DatabaseWrapper
-
-    asked: list[object] = []
-
-    def select_one(self: DatabaseWrapper) -> bool:
-        asked.append(self)
-        return True
-
-    monkeypatch.setattr(DatabaseWrapper, "is_usable", select_one)
     kept.connection.execute("BEGIN")
     try:
         assert kept.is_usable() is True
