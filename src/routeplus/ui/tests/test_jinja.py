@@ -1,5 +1,6 @@
 """The page engine (ui/jinja.py) keeps the Django meanings the templates were written for."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -7,7 +8,9 @@ import jinja2
 import pytest
 from django.template import TemplateDoesNotExist, defaultfilters, engines
 from django.template.loader import get_template
-from django.test import RequestFactory
+from django.templatetags.static import static
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
@@ -15,6 +18,7 @@ from routeplus.accounts.models import Role
 from routeplus.testing.factories import professional
 from routeplus.testing.http import logged_in
 from routeplus.ui.jinja import PageTemplate, PageTemplates, _gettext_in
+from routeplus.ui.row_urls import _url_pattern
 
 
 @pytest.fixture
@@ -159,3 +163,52 @@ def test_markup_filters_escape_what_is_not_markup_and_only_that(pages: PageTempl
     html = render(pages, "{{ s|spaceless }}|{{ s|linebreaksbr }}|{{ _('a & b')|linebreaksbr }}", s="<b>x</b>\n")
     assert html == "&lt;b&gt;x&lt;/b&gt;|&lt;b&gt;x&lt;/b&gt;<br>|a & b"
     assert render(pages, "{{ pgettext('maand', 'mei') }}") == "mei"
+
+
+def test_a_route_without_arguments_is_reversed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from routeplus.ui import jinja, row_urls
+
+    _url_pattern.cache_clear()
+    assert jinja.url("trajectories:caseload") == reverse("trajectories:caseload")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("reversed again")
+
+    monkeypatch.setattr(row_urls, "reverse", refuse)
+    monkeypatch.setattr(jinja, "reverse", refuse)
+    assert jinja.url("trajectories:caseload") == reverse("trajectories:caseload")
+
+
+def test_a_route_with_arguments_is_reversed_with_them() -> None:
+    from routeplus.ui.jinja import url
+
+    some = uuid.uuid4()
+    assert url("trajectories:case_file", some) == reverse("trajectories:case_file", args=[some])
+    assert url("trajectories:case_file", trajectory_uuid=some) == reverse("trajectories:case_file", args=[some])
+
+
+def test_a_static_files_url_is_looked_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from routeplus.ui import jinja
+
+    jinja.static_url.cache_clear()
+    first = jinja.static_url("ui/routeplus.css")
+    assert first == static("ui/routeplus.css")
+
+    def refuse(path):
+        raise AssertionError("looked up again")
+
+    monkeypatch.setattr(jinja, "static", refuse)
+    assert jinja.static_url("ui/routeplus.css") == first
+
+
+def test_a_changed_static_url_or_urlconf_is_not_answered_from_the_cache() -> None:
+    from routeplus.ui.jinja import static_url
+
+    before = static_url("ui/routeplus.css")
+    with override_settings(STATIC_URL="/elders/"):
+        assert static_url("ui/routeplus.css") == static("ui/routeplus.css")
+        assert static_url("ui/routeplus.css").startswith("/elders/")
+    assert static_url("ui/routeplus.css") == before
+    _url_pattern("/", "trajectories:caseload", ())
+    with override_settings(ROOT_URLCONF="routeplus.conf.urls"):
+        assert _url_pattern.cache_info().currsize == 0
