@@ -43,11 +43,22 @@ def chromium_page() -> Iterator[Any]:
             finally:
                 context.close()
                 browser.close()
+                _close_connections_of_this_context()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _close_connections_of_this_context() -> None:
+    """While Playwright's sync API is open its event loop counts as running in this thread, so Django keeps the
+    database connections of the test's own queries (browser_login's, a test's checks) per context, apart from the
+    ones the test database was set up with; pytest-django never closes them. Left open, one kept its session
+    until the end of the run, and the test database could not be dropped ("being accessed by other users")."""
+    from django.db import connections
+
+    connections.close_all()
 
 
 def assert_accessible(page: Any) -> None:
