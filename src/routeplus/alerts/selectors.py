@@ -17,7 +17,12 @@ from django.utils import timezone
 if TYPE_CHECKING:
     from routeplus.casefile.selectors import Description, PendingEvent
 
-from routeplus.access.door import REGISTRATION_STATUSES, active_roles, trajectories_visible_to
+from routeplus.access.door import (
+    REGISTRATION_STATUSES,
+    active_roles,
+    trajectories_on_caseload_of,
+    trajectories_visible_to,
+)
 from routeplus.access.sections import role_categories
 from routeplus.accounts.models import Membership, Role
 from routeplus.alerts.models import ACTIVE_STATUSES, Signal, SignalEvent, SignalStatus
@@ -32,16 +37,26 @@ def _current(on: date) -> Q:
     return Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
 
 
+def _current_places(roles: tuple[str, ...], *, user_id: int, on: date) -> QuerySet[TeamMember, tuple[int, str]]:
+    return TeamMember.objects.filter(_current(on), user_id=user_id, role__in=roles).values_list("trajectory_id", "role")
+
+
+# The user's current places on teams, in the roles they hold: what every worklist asks, compiled once per set of
+# roles (conf.compiled). All of them, not only the cases asked about: a caseload's places are a few hundred short
+# rows at most, cheaper to read than a query with their ids is to build.
+_CURRENT_PLACES = CompiledQuery(_current_places, user_id=int, on=date)
+
+
 def categories_by_trajectory(*, user: Any, trajectory_ids: list[int]) -> dict[int, frozenset[str]]:
     """The categories the user sees per trajectory, in two queries (access.sections.visible_categories in bulk)."""
     today = timezone.localdate()
     config = role_categories()
     held = active_roles(user)
     result: dict[int, frozenset[str]] = defaultdict(frozenset)
-    for trajectory_id, role in TeamMember.objects.filter(
-        _current(today), user=user, trajectory_id__in=trajectory_ids, role__in=held
-    ).values_list("trajectory_id", "role"):
-        result[trajectory_id] |= config.get(role, frozenset())
+    asked = set(trajectory_ids)
+    for trajectory_id, role in _CURRENT_PLACES.all(tuple(sorted(held)), user_id=user.pk, on=today):
+        if trajectory_id in asked:
+            result[trajectory_id] |= config.get(role, frozenset())
     if Role.SCHOOL_COORDINATOR in held:
         schools = Membership.objects.filter(
             user=user, is_active=True, role=Role.SCHOOL_COORDINATOR, organisation__kind="school"
@@ -170,12 +185,8 @@ def worklist_signals(*, user: Any, on: date | None = None) -> Worklist:
     """Open signals on the user's cases, most urgent first (due date, then oldest raised), in the categories the
     user sees on each case. A list pages these and describes only the page it shows (work_item)."""
     on = on or timezone.localdate()
-    keys = list(
-        _base(user)
-        .filter(_open_on(on))
-        .order_by("due_date", "raised_on", "id")
-        .values_list("id", "trajectory_id", "category", "due_date")
-    )
+    roles = tuple(sorted(active_roles(user)))
+    keys = _WORKLIST_KEYS.all(roles, user_id=user.pk, today=timezone.localdate(), on=on)
     categories = categories_by_trajectory(user=user, trajectory_ids=list({key[1] for key in keys}))
     return Worklist(
         [
@@ -184,6 +195,24 @@ def worklist_signals(*, user: Any, on: date | None = None) -> Worklist:
             if _category_shown(category, categories.get(trajectory_id, frozenset()))
         ]
     )
+
+
+def _worklist_keys(
+    roles: tuple[str, ...], *, user_id: int, today: date, on: date
+) -> QuerySet[Signal, tuple[int, int, str, date]]:
+    """worklist_signals' first step: (id, case, category, due date) of every signal open on `on` on the caseload
+    today (trajectories_visible_to, from plain values), most urgent first."""
+    caseload = trajectories_on_caseload_of(frozenset(roles), user_id=user_id, on=today)
+    return (
+        Signal.objects.filter(_open_on(on), trajectory__in=caseload)
+        .order_by("due_date", "raised_on", "id")
+        .values_list("id", "trajectory_id", "category", "due_date")
+    )
+
+
+# Every worklist, digest count and API worklist page asks it: compiled once per set of roles (conf.compiled); built
+# anew, the caseload condition's subqueries cost about a millisecond a request.
+_WORKLIST_KEYS = CompiledQuery(_worklist_keys, user_id=int, today=date, on=date)
 
 
 WORKLIST_FIELDS = (

@@ -1,18 +1,14 @@
 """What every request of a logged-in user reads first, the session, the user and the device of the second factor,
 is read as Django and django-otp read it, by SQL compiled once per worker (no query set built per request)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.contrib.sessions.models import Session
-from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -28,22 +24,9 @@ from routeplus.accounts.selectors import active_memberships
 from routeplus.accounts.session_store import SessionStore
 from routeplus.testing.factories import MembershipFactory, UserFactory, professional
 from routeplus.testing.http import logged_in, second_factor_device
+from routeplus.testing.queries import queries_built
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def queries_built() -> Iterator[list[Any]]:
-    """The models of the query sets Django compiles to SQL meanwhile (a compiled statement builds none)."""
-    built: list[Any] = []
-    original = SQLCompiler.as_sql
-
-    def spy(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
-        built.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    with mock.patch.object(SQLCompiler, "as_sql", spy):
-        yield built
 
 
 def saved_session(**data: Any) -> str:

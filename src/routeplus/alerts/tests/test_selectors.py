@@ -11,6 +11,7 @@ from routeplus.accounts.models import Role
 from routeplus.alerts.models import Signal, SignalStatus
 from routeplus.alerts.selectors import ATTENTION_SHOWN, _shown, attention_on, worklist_signals
 from routeplus.testing.factories import TrajectoryFactory, on_team, professional
+from routeplus.testing.queries import queries_built
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,19 @@ def test_the_worklist_answers_as_a_list_in_its_order_whatever_part_is_asked():
     with CaptureQueriesContext(connection) as queries:
         worklist[0:2]
     assert len(queries) == 1
+
+
+def test_a_worklist_is_read_by_statements_compiled_once():
+    """The open signals on the caseload and the user's places on its teams are read by compiled SQL (conf.compiled):
+    the second worklist builds no query set, and still answers for its own day and the user's own cases."""
+    lead = professional(Role.CASE_LEAD)
+    case, elsewhere = TrajectoryFactory(), TrajectoryFactory()
+    on_team(lead, case)
+    due_today, later = _signal(case, 1, due=0), _signal(case, 2, category="contacts", due=3)
+    _signal(elsewhere, 3)  # not on the lead's caseload
+    snoozed = _signal(case, 4, status=SignalStatus.SNOOZED, snoozed_until=DAY + timedelta(days=2), due=-1)
+    assert list(worklist_signals(user=lead, on=DAY)) == [due_today, later]
+    with queries_built() as built:
+        worklist = worklist_signals(user=lead, on=DAY + timedelta(days=2))  # the snoozed one is open again by then
+    assert built == []
+    assert list(worklist) == [snoozed, due_today, later]
