@@ -5,7 +5,7 @@ user may see on that case (access.sections), so a signal never tells more than t
 """
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -174,9 +174,12 @@ class Worklist(Sequence[Signal]):
         """Only what a worklist row, its API form and the page's links read, in the worklist's order."""
         if not ids:
             return []
-        found = (
-            Signal.objects.filter(id__in=ids).select_related("trajectory__participant").only(*WORKLIST_FIELDS).in_bulk()
-        )
+        size = next((size for size in _ROWS_SIZES if size >= len(ids)), None)
+        if size is None:
+            rows: Iterable[Signal] = _worklist_rows(*ids)
+        else:  # the list filled up to a size compiled before (a repeated id matches nothing more)
+            rows = _COMPILED_ROWS[size].all(**{f"id{n}": ids[min(n, len(ids) - 1)] for n in range(size)})
+        found = {signal.pk: signal for signal in rows}
         # A signal handled between the two reads is still shown, as it was open when the list was made.
         return [found[signal_id] for signal_id in ids if signal_id in found]
 
@@ -220,6 +223,22 @@ WORKLIST_FIELDS = (
     "trajectory__uuid", "trajectory__participant", "trajectory__participant__uuid",
     "trajectory__participant__given_name", "trajectory__participant__family_name",
 )  # fmt: skip
+
+
+def _worklist_rows(*ids: int) -> QuerySet[Signal]:
+    return Signal.objects.filter(id__in=ids).select_related("trajectory__participant").only(*WORKLIST_FIELDS)
+
+
+# A page of the worklist (25 on the web, 50 or up to 100 through the API, one for an index) reads its rows by
+# compiled SQL (conf.compiled), one statement per size of list; built anew, the query cost a third of a millisecond.
+_ROWS_SIZES = (1, 25, 50, 100)
+_COMPILED_ROWS = {
+    size: CompiledQuery(
+        lambda **ids: _worklist_rows(*ids.values()),
+        **dict.fromkeys((f"id{n}" for n in range(size)), int),
+    )
+    for size in _ROWS_SIZES
+}
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ _NUMERIC_DATES = {
     "j-n-Y": "{0.day}-{0.month}-{0.year:04}",
     "d-m-Y": "{0.day:02}-{0.month:02}-{0.year:04}",
     "n-Y": "{0.month}-{0.year:04}",
+    "Y-m-d": "{0.year:04}-{0.month:02}-{0.day:02}",
 }
 
 

@@ -91,16 +91,19 @@ def test_the_worklist_answers_as_a_list_in_its_order_whatever_part_is_asked():
 
 
 def test_a_worklist_is_read_by_statements_compiled_once():
-    """The open signals on the caseload and the user's places on its teams are read by compiled SQL (conf.compiled):
-    the second worklist builds no query set, and still answers for its own day and the user's own cases."""
+    """The open signals on the caseload, the user's places on its teams and a page's rows are read by compiled SQL
+    (conf.compiled): the second worklist builds no query set, and still answers for its own day and cases."""
     lead = professional(Role.CASE_LEAD)
     case, elsewhere = TrajectoryFactory(), TrajectoryFactory()
     on_team(lead, case)
     due_today, later = _signal(case, 1, due=0), _signal(case, 2, category="contacts", due=3)
     _signal(elsewhere, 3)  # not on the lead's caseload
     snoozed = _signal(case, 4, status=SignalStatus.SNOOZED, snoozed_until=DAY + timedelta(days=2), due=-1)
-    assert list(worklist_signals(user=lead, on=DAY)) == [due_today, later]
+    first = worklist_signals(user=lead, on=DAY)
+    assert list(first) == [due_today, later] and first[1] == later  # each statement compiled at its first use
     with queries_built() as built:
         worklist = worklist_signals(user=lead, on=DAY + timedelta(days=2))  # the snoozed one is open again by then
+        rows = list(worklist)  # a page's rows: three ids, read as a list of 25 filled up
+        one = worklist[0]  # one row: a list of one
     assert built == []
-    assert list(worklist) == [snoozed, due_today, later]
+    assert rows == [snoozed, due_today, later] and one == snoozed

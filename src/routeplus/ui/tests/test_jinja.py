@@ -142,7 +142,7 @@ def test_a_page_with_several_forms_masks_its_csrf_token_once(pages: PageTemplate
     assert token and token in first
 
 
-@pytest.mark.parametrize("fmt", ["j-n-Y", "d-m-Y", "n-Y", "j F Y"])
+@pytest.mark.parametrize("fmt", ["j-n-Y", "d-m-Y", "n-Y", "Y-m-d", "j F Y"])
 def test_dates_print_as_djangos_date_format_prints_them(pages: PageTemplates, fmt: str) -> None:
     days = [date(2026, 1, 5), date(1999, 12, 31), date(2026, 10, 9), date(5, 3, 1)]
     for day in days:
