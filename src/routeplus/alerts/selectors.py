@@ -25,7 +25,7 @@ from routeplus.access.door import (
 )
 from routeplus.access.sections import role_categories
 from routeplus.accounts.models import Membership, Role
-from routeplus.alerts.models import ACTIVE_STATUSES, Signal, SignalEvent, SignalStatus
+from routeplus.alerts.models import ACTIVE_STATUSES, DigestSubscription, Signal, SignalEvent, SignalStatus
 from routeplus.alerts.rules import RULES, rule_title
 from routeplus.conf.compiled import CompiledQuery
 from routeplus.trajectories.models import TeamMember, Trajectory
@@ -387,3 +387,15 @@ def open_signal_counts(*, user: Any, on: date | None = None) -> dict[str, int]:
     """For the daily e-mail: numbers only, never who or what."""
     on = on or timezone.localdate()
     return signal_counts(worklist_signals(user=user, on=on).due_dates, on)
+
+
+# Asked on every worklist page: compiled once (conf.compiled).
+_DIGEST_ON = CompiledQuery(
+    lambda *, user_id: DigestSubscription.objects.filter(user_id=user_id, is_active=True).values_list("id")[:1],
+    user_id=int,
+)
+
+
+def digest_is_on(*, user: Any) -> bool:
+    """Whether the user gets the daily e-mail (alerts.digest)."""
+    return user.pk is not None and _DIGEST_ON.first(user_id=user.pk) is not None

@@ -17,8 +17,15 @@ from routeplus.access.rules import Rule, access_rule
 from routeplus.accounts.models import Role
 from routeplus.alerts.digest import digest_subscribe
 from routeplus.alerts.forms import FORMS, DigestForm, SignalForm
-from routeplus.alerts.models import ACTIVE_STATUSES, DigestSubscription, Signal
-from routeplus.alerts.selectors import signal_counts, signal_for_action, team_overview, work_item, worklist_signals
+from routeplus.alerts.models import ACTIVE_STATUSES, Signal
+from routeplus.alerts.selectors import (
+    digest_is_on,
+    signal_counts,
+    signal_for_action,
+    team_overview,
+    work_item,
+    worklist_signals,
+)
 from routeplus.alerts.services import signal_dismiss, signal_handle, signal_snooze
 from routeplus.audit.models import Action
 from routeplus.trajectories.views import add_form_errors
@@ -40,7 +47,7 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
     # A page of the most urgent: a professional with a large caseload can have a hundred open signals. Each row
     # links to the signal's own page with the actions, so the list stays a list (its forms are on that page).
     page = Paginator(signals, settings.ROUTEPLUS_WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    subscription = DigestSubscription.objects.filter(user_id=request.user.pk or 0, is_active=True).exists()
+    subscription = digest_is_on(user=request.user)
     counts = signal_counts(signals.due_dates, on)
     context = {
         "items": [work_item(signal, on) for signal in page.object_list],

@@ -17,11 +17,12 @@ from routeplus.alerts.digest import digest_send, digest_subscribe
 from routeplus.alerts.engine import signals_evaluate
 from routeplus.alerts.models import Signal, SignalStatus
 from routeplus.alerts.tests.factories import contact
-from routeplus.audit.models import AccessLogEntry
+from routeplus.audit.models import AccessLogEntry, ChainHead
 from routeplus.casefile.selectors import timeline
 from routeplus.guide.tests.factories import provision
 from routeplus.testing.factories import TrajectoryFactory, on_team, professional
 from routeplus.testing.http import logged_in
+from routeplus.testing.queries import queries_built
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -339,3 +340,17 @@ def test_the_worklist_builds_records_only_for_the_page_it_shows(world, settings)
     assert response.context["total"] == 3  # counted over the whole list
     assert [item.signal for item in response.context["items"]] == built  # two records, the page's, in its order
     assert len(built) == 2
+
+
+def test_the_worklist_page_builds_no_query_set_and_shows_whether_the_digest_is_on(world):
+    """The worklist's own reads are compiled once (conf.compiled); the digest's choice is the user's own. (On SQLite
+    the access log's entry reads its chain head through the ORM: audit.services.)"""
+    lead, coach, *_ = world
+    client = logged_in(lead)
+    assert client.get(reverse("alerts:worklist")).context["digest_form"].initial == {"active": False}
+    digest_subscribe(user=lead, active=True)
+    with queries_built() as built:
+        response = client.get(reverse("alerts:worklist"))
+    assert response.context["digest_form"].initial == {"active": True}
+    assert [model.__name__ for model in built if model is not ChainHead] == []
+    assert logged_in(coach).get(reverse("alerts:worklist")).context["digest_form"].initial == {"active": False}
