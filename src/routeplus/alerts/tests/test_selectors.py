@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from routeplus.accounts.models import Role
 from routeplus.alerts.models import Signal, SignalStatus
 from routeplus.alerts.selectors import ATTENTION_SHOWN, _shown, attention_on, worklist_signals
-from routeplus.testing.factories import TrajectoryFactory, on_team, professional
+from routeplus.testing.factories import SchoolFactory, TrajectoryFactory, on_team, professional
 from routeplus.testing.queries import queries_built
+from routeplus.trajectories.models import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,17 @@ def test_a_worklist_is_read_by_statements_compiled_once():
         one = worklist[0]  # one row: a list of one
     assert built == []
     assert rows == [snoozed, due_today, later] and one == snoozed
+
+
+def test_a_school_coordinator_sees_the_registrations_of_their_school_and_no_case_role_sees_none():
+    """The compiled first step keeps every way onto the caseload: the school coordinator's registered pupils of
+    their own school (no team place), in the categories that role sees; a user without a case role has none."""
+    school = SchoolFactory()
+    coordinator = professional(Role.SCHOOL_COORDINATOR, organisation=school)
+    registered = TrajectoryFactory(status=Status.REGISTERED, participant__school=school)
+    elsewhere = TrajectoryFactory(status=Status.REGISTERED, participant__school=SchoolFactory())
+    about_the_case = _signal(registered, 1)
+    _signal(registered, 2, category="finance_unknown")  # on the caseload, in a category no role sees
+    _signal(elsewhere, 3)
+    assert list(worklist_signals(user=coordinator, on=DAY)) == [about_the_case]
+    assert list(worklist_signals(user=professional(Role.POLICY), on=DAY)) == []
