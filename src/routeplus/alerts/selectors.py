@@ -105,10 +105,21 @@ def _open_on(on: date) -> Q:
 class WorkItem:
     signal: Signal
     title: str
-    what_to_do: str
-    checklist: tuple[str, ...]
     overdue: bool
     due_soon: bool
+
+    # Translated when read: the signal's own page and the API show them, the worklist's 25 rows do not.
+    @property
+    def what_to_do(self) -> str:
+        """What the signal's rule asks of the professional."""
+        rule = RULES.get(self.signal.rule)
+        return str(rule.what_to_do) if rule else ""
+
+    @property
+    def checklist(self) -> tuple[str, ...]:
+        """The points to go through, in the rule's order."""
+        rule = RULES.get(self.signal.rule)
+        return tuple(str(point) for point in rule.checklist) if rule else ()
 
 
 def _overdue(due_date: date, on: date) -> bool:
@@ -129,14 +140,8 @@ def due_soon(signal: Signal, on: date) -> bool:
 
 def work_item(signal: Signal, on: date) -> WorkItem:
     """A signal with what its rule asks of the professional and how urgent it is on `on`."""
-    rule = RULES.get(signal.rule)
     return WorkItem(
-        signal=signal,
-        title=rule_title(signal.rule),
-        what_to_do=str(rule.what_to_do) if rule else "",
-        checklist=tuple(str(point) for point in rule.checklist) if rule else (),
-        overdue=overdue(signal, on),
-        due_soon=due_soon(signal, on),
+        signal=signal, title=rule_title(signal.rule), overdue=overdue(signal, on), due_soon=due_soon(signal, on)
     )
 
 

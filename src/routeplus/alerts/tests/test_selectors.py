@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from routeplus.accounts.models import Role
 from routeplus.alerts.models import Signal, SignalStatus
-from routeplus.alerts.selectors import ATTENTION_SHOWN, _shown, attention_on, worklist_signals
+from routeplus.alerts.rules import RULES
+from routeplus.alerts.selectors import ATTENTION_SHOWN, _shown, attention_on, work_item, worklist_signals
 from routeplus.testing.factories import SchoolFactory, TrajectoryFactory, on_team, professional
 from routeplus.testing.queries import queries_built
 from routeplus.trajectories.models import Status
@@ -122,3 +123,17 @@ def test_a_school_coordinator_sees_the_registrations_of_their_school_and_no_case
     _signal(elsewhere, 3)
     assert list(worklist_signals(user=coordinator, on=DAY)) == [about_the_case]
     assert list(worklist_signals(user=professional(Role.POLICY), on=DAY)) == []
+
+
+def test_a_work_item_says_what_its_rule_asks_and_a_signal_of_an_unknown_rule_asks_nothing():
+    """What to do and the checklist are the rule's, read when shown (the signal's page, the API), not per row."""
+    signal = _signal(TrajectoryFactory(), 1, due=-1)
+    signal.rule = "transition_18"  # a rule with a checklist
+    item = work_item(signal, DAY)
+    rule = RULES["transition_18"]
+    assert (item.title, item.overdue, item.due_soon) == (str(rule.title), True, False)
+    assert item.what_to_do == str(rule.what_to_do) and item.what_to_do
+    assert item.checklist == tuple(str(point) for point in rule.checklist) and item.checklist
+    signal.rule = "retired_rule"
+    unknown = work_item(signal, DAY)
+    assert (unknown.title, unknown.what_to_do, unknown.checklist) == ("retired_rule", "", ())
