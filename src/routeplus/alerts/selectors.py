@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 from routeplus.access.door import (
     REGISTRATION_STATUSES,
     active_roles,
+    team_places_on,
     trajectories_on_caseload_of,
     trajectories_visible_to,
 )
@@ -33,12 +34,8 @@ from routeplus.trajectories.models import TeamMember, Trajectory
 RECENT_DAYS = 14
 
 
-def _current(on: date) -> Q:
-    return Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
-
-
 def _current_places(roles: tuple[str, ...], *, user_id: int, on: date) -> QuerySet[TeamMember, tuple[int, str]]:
-    return TeamMember.objects.filter(_current(on), user_id=user_id, role__in=roles).values_list("trajectory_id", "role")
+    return team_places_on(on, user_id=user_id, role__in=roles).values_list("trajectory_id", "role")
 
 
 # The user's current places on teams, in the roles they hold: what every worklist asks, compiled once per set of
@@ -306,7 +303,7 @@ class TeamOverview:
 def team_overview(*, user: Any, on: date | None = None) -> TeamOverview:
     """For a case lead: per case they lead, the open, overdue and snoozed signals, and what the team recently did."""
     on = on or timezone.localdate()
-    led = TeamMember.objects.filter(_current(on), user=user, role=Role.CASE_LEAD).values("trajectory_id")
+    led = team_places_on(on, user=user, role=Role.CASE_LEAD).values("trajectory_id")
     trajectories = list(
         trajectories_visible_to(user)
         .filter(id__in=led)
